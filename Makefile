@@ -1,0 +1,58 @@
+# robstat: the two commands of the README.
+#   make demo   set up, build, and summarise the bundled measurement data
+#   make test   set up, build, and run every check CI runs
+# Other targets: make bench (side-by-side benchmarks), make clean.
+
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+BUILD   := build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+SOURCES := $(shell find include python -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
+
+.PHONY: all setup demo test test-cpp test-python bench clean
+
+all: test
+
+# --- set-up ---------------------------------------------------------------------
+$(BUILD)/.apt: tools/bootstrap.sh
+	PYTHON=$(PYTHON) tools/bootstrap.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(VENV)/.deps: pyproject.toml $(BUILD)/.apt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.10" numpy scipy pytest hypothesis matplotlib
+	@touch $@
+
+# the Python package, rebuilt when a source changes
+$(VENV)/.robstat: $(VENV)/.deps $(SOURCES)
+	$(VPY) -m pip install -q ".[test,demo]"
+	@touch $@
+
+setup: $(BUILD)/.apt $(VENV)/.robstat
+
+# --- the two commands -----------------------------------------------------------
+demo: setup
+	$(VPY) examples/demo.py --out $(BUILD)/demo
+
+test: test-cpp test-python
+
+test-cpp: $(BUILD)/.apt
+	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
+	      -DROBSTAT_BUILD_BENCHMARKS=ON
+	cmake --build $(BUILD)/cpp -j $(JOBS)
+	ctest --test-dir $(BUILD)/cpp --output-on-failure -j $(JOBS)
+
+test-python: setup
+	cd tests/python && ../../$(VPY) -m pytest -q
+
+# --- extras ---------------------------------------------------------------------
+bench: setup test-cpp
+	$(BUILD)/cpp/benchmarks/robstat_bench --benchmark_min_time=0.2
+	$(VPY) benchmarks/compare.py --out docs
+
+clean:
+	rm -rf $(BUILD) $(VENV)

@@ -1,0 +1,323 @@
+// Location estimators: mean, median, quantile, trimmed mean, winsorized mean.
+//
+// Every estimator comes in two forms:
+//   robstat::median(x, opts)                       x: a contiguous range or a strided_span
+//   robstat::detail::median_lane<Arch>(x, nan, ws)  the kernel-level form the Python
+//                                                   module and batched callers use
+// Empty input (or nothing left after omitting NaN) returns NaN; ws.n_used
+// reports how many values were used.
+#pragma once
+
+#include <vector>
+
+#include "robstat/core/types.hpp"
+#include "robstat/core/validate.hpp"
+#include "robstat/select/order_statistics.hpp"
+#include "robstat/simd/kernels.hpp"
+
+namespace robstat {
+
+/// Quantile definitions (NumPy's names; "linear" is Hyndman-Fan type 7, R's default).
+enum class quantile_method { linear, lower, higher, midpoint, nearest };
+
+namespace detail {
+
+    template <class T>
+    struct is_strided_span : std::false_type {};
+    template <class T>
+    struct is_strided_span<strided_span<T>> : std::true_type {};
+
+    /// Enabled for contiguous ranges (anything with std::data and std::size).
+    template <class Range>
+    using if_contiguous_range =
+        std::enable_if_t<!is_strided_span<std::decay_t<Range>>::value &&
+                             std::is_pointer_v<decltype(std::data(std::declval<const Range&>()))>,
+                         int>;
+
+    /// Gather a lane and run `f(order_statistics&)`, or return NaN when the lane
+    /// is empty or propagates a NaN.
+    template <class Arch, class T, class F>
+    result_t<T> with_order_statistics(strided_span<const T> x, nan_policy p,
+                                      workspace<result_t<T>>& ws, F&& f)
+    {
+        using W = result_t<T>;
+        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
+        ws.n_used = st.n_used;
+        if (st.nan_result || st.n_used == 0)
+            return quiet_nan<W>();
+        order_statistics<W> os(ws.buffer.data(), st.n_used);
+        return f(os);
+    }
+
+    template <class W>
+    W median_of(order_statistics<W>& os)
+    {
+        const std::size_t n = os.size();
+        const W hi = os.select(n / 2);
+        if (n % 2 == 1)
+            return hi;
+        return midpoint(os.select(n / 2 - 1), hi);
+    }
+
+    /// Quantile q (validated) of the values held by os.
+    template <class W>
+    W quantile_of(order_statistics<W>& os, double q, quantile_method m)
+    {
+        const std::size_t n = os.size();
+        const double h = q * static_cast<double>(n - 1);
+        const double fl = std::floor(h);
+        const auto lo = static_cast<std::size_t>(fl);
+        const std::size_t hi = std::min(lo + 1, n - 1);
+        const double gamma = h - fl;
+        switch (m) {
+        case quantile_method::lower:
+            return os.select(lo);
+        case quantile_method::higher:
+            return os.select(gamma > 0 ? hi : lo);
+        case quantile_method::nearest: {
+            // round half to even, as NumPy
+            std::size_t k = lo;
+            if (gamma > 0.5 || (gamma == 0.5 && lo % 2 == 1))
+                k = hi;
+            return os.select(k);
+        }
+        case quantile_method::midpoint:
+            if (gamma == 0)
+                return os.select(lo);
+            return midpoint(os.select(lo), os.select(hi));
+        case quantile_method::linear:
+        default: {
+            const W a = os.select(lo);
+            if (gamma == 0)
+                return a;
+            const W b = os.select(hi);
+            return static_cast<W>(lerp<double>(a, b, gamma));
+        }
+        }
+    }
+
+    /// Sum of the kept ranks [g_lo, n - g_hi) after trimming (selects the two cut ranks).
+    template <class Arch, class W>
+    double trimmed_sum(order_statistics<W>& os, std::size_t g_lo, std::size_t g_hi)
+    {
+        const std::size_t n = os.size();
+        if (g_lo > 0)
+            os.select(g_lo);
+        if (g_hi > 0)
+            os.select(n - g_hi - 1);
+        return simd::sum<Arch>(os.data() + g_lo, n - g_lo - g_hi);
+    }
+
+    // ---- lane functions ------------------------------------------------------
+
+    template <class Arch, class T>
+    result_t<T> mean_lane(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        if (x.contiguous() && std::is_same_v<T, W>) {
+            const W* data = reinterpret_cast<const W*>(x.data);
+            std::size_t n = x.size;
+            double s;
+            if (p == nan_policy::omit) {
+                s = simd::sum_omit_nan<Arch>(data, x.size, &n);
+            } else {
+                if (simd::has_nan<Arch>(data, x.size)) {
+                    if (p == nan_policy::raise)
+                        throw_nan_found();
+                    ws.n_used = x.size;
+                    return quiet_nan<W>();
+                }
+                s = simd::sum<Arch>(data, x.size);
+            }
+            ws.n_used = n;
+            return n == 0 ? quiet_nan<W>() : static_cast<W>(s / static_cast<double>(n));
+        }
+        return with_order_statistics<Arch>(x, p, ws, [](order_statistics<W>& os) {
+            return static_cast<W>(simd::sum<Arch>(os.data(), os.size()) /
+                                  static_cast<double>(os.size()));
+        });
+    }
+
+    template <class Arch, class T>
+    result_t<T> median_lane(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        return with_order_statistics<Arch>(x, p, ws,
+                                           [](order_statistics<W>& os) { return median_of(os); });
+    }
+
+    /// Writes one quantile per entry of q (validated by the caller) to out[i * out_stride].
+    template <class Arch, class T>
+    void quantile_lane(strided_span<const T> x, const double* q, std::size_t nq,
+                       quantile_method m, result_t<T>* out, std::ptrdiff_t out_stride,
+                       nan_policy p, workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
+        ws.n_used = st.n_used;
+        order_statistics<W> os(ws.buffer.data(), st.n_used);
+        for (std::size_t i = 0; i < nq; ++i) {
+            out[static_cast<std::ptrdiff_t>(i) * out_stride] =
+                (st.nan_result || st.n_used == 0) ? quiet_nan<W>() : quantile_of(os, q[i], m);
+        }
+    }
+
+    template <class Arch, class T>
+    result_t<T> trimmed_mean_lane(strided_span<const T> x, trim_spec t, nan_policy p,
+                                  workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
+            const std::size_t n = os.size();
+            if (t.lower == 0.5 && t.upper == 0.5)
+                return median_of(os);
+            const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
+            const double s = trimmed_sum<Arch>(os, g_lo, g_hi);
+            return static_cast<W>(s / static_cast<double>(n - g_lo - g_hi));
+        });
+    }
+
+    template <class Arch, class T>
+    result_t<T> winsorized_mean_lane(strided_span<const T> x, trim_spec t, nan_policy p,
+                                     workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
+            const std::size_t n = os.size();
+            const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
+            simd::neumaier_scalar acc;
+            acc.add(trimmed_sum<Arch>(os, g_lo, g_hi));
+            if (g_lo > 0)
+                acc.add(static_cast<double>(g_lo) * static_cast<double>(os.select(g_lo)));
+            if (g_hi > 0)
+                acc.add(static_cast<double>(g_hi) * static_cast<double>(os.select(n - g_hi - 1)));
+            return static_cast<W>(acc.total() / static_cast<double>(n));
+        });
+    }
+
+} // namespace detail
+
+// ---- public API ---------------------------------------------------------------
+
+/// Arithmetic mean with a compensated (Neumaier) SIMD sum.
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> mean(strided_span<T> x, options o = {})
+{
+    workspace<result_t<T>> ws;
+    return detail::mean_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, o.nan, ws);
+}
+
+/// Median; the mean of the two middle values for even n.
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> median(strided_span<T> x, options o = {})
+{
+    workspace<result_t<T>> ws;
+    return detail::median_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, o.nan,
+                                                          ws);
+}
+
+/// Quantile q in [0, 1] (default: linear interpolation, R type 7 / NumPy "linear").
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> quantile(strided_span<T> x, double q,
+                     quantile_method m = quantile_method::linear, options o = {})
+{
+    detail::validate_probability(q, "q");
+    workspace<result_t<T>> ws;
+    result_t<T> out;
+    detail::quantile_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, &q, 1, m, &out,
+                                                     1, o.nan, ws);
+    return out;
+}
+
+/// Several quantiles from one selection.
+template <class T, class Arch = xsimd::default_arch>
+std::vector<result_t<T>> quantile(strided_span<T> x, const std::vector<double>& q,
+                                  quantile_method m = quantile_method::linear, options o = {})
+{
+    for (double v : q)
+        detail::validate_probability(v, "q");
+    workspace<result_t<T>> ws;
+    std::vector<result_t<T>> out(q.size());
+    detail::quantile_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, q.data(),
+                                                     q.size(), m, out.data(), 1, o.nan, ws);
+    return out;
+}
+
+/// Trimmed mean: floor(p * n) values cut from each tail. trim = 0.5 gives the median.
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> trimmed_mean(strided_span<T> x, trim_spec trim = 0.1, options o = {})
+{
+    detail::validate_trim(trim, "trim", true);
+    workspace<result_t<T>> ws;
+    return detail::trimmed_mean_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride},
+                                                                trim, o.nan, ws);
+}
+
+/// Winsorized mean: the floor(p * n) most extreme values of each tail replaced
+/// by the nearest kept value. Needs lower + upper < 1.
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> winsorized_mean(strided_span<T> x, trim_spec limits = 0.1, options o = {})
+{
+    detail::validate_trim(limits, "limits", false);
+    workspace<result_t<T>> ws;
+    return detail::winsorized_mean_lane<Arch, std::remove_cv_t<T>>(
+        {x.data, x.size, x.stride}, limits, o.nan, ws);
+}
+
+// Contiguous-range overloads (std::vector, std::array, std::span, C arrays).
+template <class R, detail::if_contiguous_range<R> = 0>
+auto mean(const R& r, options o = {})
+{
+    return mean(make_span(r), o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto median(const R& r, options o = {})
+{
+    return median(make_span(r), o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto quantile(const R& r, double q, quantile_method m = quantile_method::linear,
+              options o = {})
+{
+    return quantile(make_span(r), q, m, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto quantile(const R& r, const std::vector<double>& q,
+              quantile_method m = quantile_method::linear, options o = {})
+{
+    return quantile(make_span(r), q, m, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto trimmed_mean(const R& r, trim_spec trim = 0.1, options o = {})
+{
+    return trimmed_mean(make_span(r), trim, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto winsorized_mean(const R& r, trim_spec limits = 0.1, options o = {})
+{
+    return winsorized_mean(make_span(r), limits, o);
+}
+
+} // namespace robstat
+
+namespace robstat {
+
+/// Parse "linear" / "lower" / "higher" / "midpoint" / "nearest" (NumPy's names).
+inline quantile_method parse_quantile_method(std::string_view s)
+{
+    if (s == "linear")
+        return quantile_method::linear;
+    if (s == "lower")
+        return quantile_method::lower;
+    if (s == "higher")
+        return quantile_method::higher;
+    if (s == "midpoint")
+        return quantile_method::midpoint;
+    if (s == "nearest")
+        return quantile_method::nearest;
+    throw std::invalid_argument(
+        "method must be 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (got '" +
+        std::string(s) + "')");
+}
+
+} // namespace robstat

@@ -1,0 +1,9 @@
+// robstat: fast robust statistics. Umbrella header of the public C++ API
+// (robstat/eigen.hpp, the optional Eigen interop, is not included here).
+#pragma once
+
+#include "robstat/config.hpp"
+#include "robstat/core/types.hpp"
+#include "robstat/location.hpp"
+#include "robstat/outliers.hpp"
+#include "robstat/scale.hpp"

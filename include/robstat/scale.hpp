@@ -1,0 +1,152 @@
+// Scale estimators: variance and standard deviation (two-pass), MAD, IQR.
+#pragma once
+
+#include "robstat/location.hpp"
+
+namespace robstat {
+
+/// 1 / Phi^{-1}(3/4): makes the MAD a consistent estimator of the normal sigma.
+/// Exact to double precision (R rounds it to 1.4826).
+inline constexpr double mad_normal_scale = 1.482602218505602;
+/// 1 / (2 Phi^{-1}(3/4)): makes the IQR a consistent estimator of the normal sigma.
+inline constexpr double iqr_normal_scale = 0.7413011092528010;
+
+namespace detail {
+
+    /// Two-pass variance: mean first, then the corrected sum of squared deviations.
+    template <class Arch, class T>
+    result_t<T> var_lane(strided_span<const T> x, double ddof, nan_policy p,
+                         workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        auto finish = [&](const W* data, std::size_t n) -> W {
+            ws.n_used = n;
+            if (n == 0 || static_cast<double>(n) - ddof <= 0)
+                return quiet_nan<W>();
+            const double m = simd::sum<Arch>(data, n) / static_cast<double>(n);
+            const double ssd = simd::sum_sq_dev<Arch>(data, n, m);
+            return static_cast<W>(std::max(ssd, 0.0) / (static_cast<double>(n) - ddof));
+        };
+        if (x.contiguous() && std::is_same_v<T, W>) {
+            const W* data = reinterpret_cast<const W*>(x.data);
+            const bool nan = simd::has_nan<Arch>(data, x.size);
+            if (!nan)
+                return finish(data, x.size);
+            if (p == nan_policy::raise)
+                throw_nan_found();
+            if (p == nan_policy::propagate) {
+                ws.n_used = x.size;
+                return quiet_nan<W>();
+            }
+        }
+        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
+        if (st.nan_result) {
+            ws.n_used = st.n_used;
+            return quiet_nan<W>();
+        }
+        return finish(ws.buffer.data(), st.n_used);
+    }
+
+    /// MAD about the median (center == nullptr) or about a given center, times scale.
+    template <class Arch, class T>
+    result_t<T> mad_lane(strided_span<const T> x, const double* center, double scale,
+                         nan_policy p, workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
+            const W c = center ? static_cast<W>(*center) : median_of(os);
+            simd::abs_deviation<Arch>(os.data(), os.data(), os.size(), c);
+            order_statistics<W> dev(os.data(), os.size());
+            return static_cast<W>(static_cast<double>(median_of(dev)) * scale);
+        });
+    }
+
+    template <class Arch, class T>
+    result_t<T> iqr_lane(strided_span<const T> x, double scale, nan_policy p,
+                         workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
+            const double q1 = quantile_of(os, 0.25, quantile_method::linear);
+            const double q3 = quantile_of(os, 0.75, quantile_method::linear);
+            return static_cast<W>((q3 - q1) * scale);
+        });
+    }
+
+} // namespace detail
+
+/// Variance with `ddof` delta degrees of freedom (two-pass, compensated).
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> var(strided_span<T> x, double ddof = 0, options o = {})
+{
+    workspace<result_t<T>> ws;
+    return detail::var_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, ddof, o.nan,
+                                                       ws);
+}
+
+/// Standard deviation: sqrt(var(x, ddof)).
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> stddev(strided_span<T> x, double ddof = 0, options o = {})
+{
+    return std::sqrt(var<T, Arch>(x, ddof, o));
+}
+
+/// Median absolute deviation about the median, times `scale`
+/// (default mad_normal_scale; 1.0 gives the raw MAD; R uses 1.4826).
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> mad(strided_span<T> x, double scale = mad_normal_scale, options o = {})
+{
+    detail::validate_positive(scale, "scale");
+    workspace<result_t<T>> ws;
+    return detail::mad_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, nullptr,
+                                                       scale, o.nan, ws);
+}
+
+/// Median absolute deviation about a given center, times `scale`.
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> mad_about(strided_span<T> x, double center, double scale = mad_normal_scale,
+                      options o = {})
+{
+    detail::validate_positive(scale, "scale");
+    workspace<result_t<T>> ws;
+    return detail::mad_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, &center,
+                                                       scale, o.nan, ws);
+}
+
+/// Interquartile range (linear quantiles) times `scale` (iqr_normal_scale for a sigma).
+template <class T, class Arch = xsimd::default_arch>
+result_t<T> iqr(strided_span<T> x, double scale = 1.0, options o = {})
+{
+    detail::validate_positive(scale, "scale");
+    workspace<result_t<T>> ws;
+    return detail::iqr_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, scale, o.nan,
+                                                       ws);
+}
+
+template <class R, detail::if_contiguous_range<R> = 0>
+auto var(const R& r, double ddof = 0, options o = {})
+{
+    return var(make_span(r), ddof, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto stddev(const R& r, double ddof = 0, options o = {})
+{
+    return stddev(make_span(r), ddof, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto mad(const R& r, double scale = mad_normal_scale, options o = {})
+{
+    return mad(make_span(r), scale, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto mad_about(const R& r, double center, double scale = mad_normal_scale, options o = {})
+{
+    return mad_about(make_span(r), center, scale, o);
+}
+template <class R, detail::if_contiguous_range<R> = 0>
+auto iqr(const R& r, double scale = 1.0, options o = {})
+{
+    return iqr(make_span(r), scale, o);
+}
+
+} // namespace robstat

@@ -1,0 +1,42 @@
+"""robstat: fast robust statistics (trimmed means, winsorizing, medians, MAD,
+robust z-scores) from a header-only C++17/SIMD core."""
+
+from ._api import (
+    IQR_NORMAL_SCALE,
+    MAD_NORMAL_SCALE,
+    SmallSampleWarning,
+    iqr,
+    mad,
+    mean,
+    median,
+    modified_zscore,
+    quantile,
+    robust_zscore,
+    simd_arch,
+    std,
+    trimmed_mean,
+    var,
+    winsorize,
+    winsorized_mean,
+)
+from ._core import __version__
+
+__all__ = [
+    "IQR_NORMAL_SCALE",
+    "MAD_NORMAL_SCALE",
+    "SmallSampleWarning",
+    "__version__",
+    "iqr",
+    "mad",
+    "mean",
+    "median",
+    "modified_zscore",
+    "quantile",
+    "robust_zscore",
+    "simd_arch",
+    "std",
+    "trimmed_mean",
+    "var",
+    "winsorize",
+    "winsorized_mean",
+]

@@ -1,0 +1,347 @@
+"""Public Python API of robstat: argument handling around the compiled core.
+
+The compiled module ``robstat._core`` works on arrays whose last axis is the
+one to reduce. This module validates arguments, applies the dtype rules, moves
+the requested axes to the end (views, no copy), and turns empty or all-NaN
+lanes into :class:`SmallSampleWarning`. It computes no statistic itself.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from collections.abc import Sequence
+from typing import Any, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+
+try:  # numpy >= 1.25
+    from numpy.exceptions import AxisError
+except ImportError:  # pragma: no cover
+    AxisError = np.AxisError  # type: ignore[attr-defined,misc]
+
+__all__ = [
+    "SmallSampleWarning",
+    "iqr",
+    "mad",
+    "mean",
+    "median",
+    "modified_zscore",
+    "quantile",
+    "robust_zscore",
+    "simd_arch",
+    "std",
+    "trimmed_mean",
+    "var",
+    "winsorize",
+    "winsorized_mean",
+]
+
+Axis = Union[None, int, Sequence[int]]
+Trim = Union[float, Sequence[float]]
+
+MAD_NORMAL_SCALE = 1.482602218505602
+"""1 / Phi^-1(3/4): the factor that makes the MAD estimate the normal sigma."""
+IQR_NORMAL_SCALE = 0.7413011092528010
+"""1 / (2 Phi^-1(3/4)): the factor that makes the IQR estimate the normal sigma."""
+
+
+class SmallSampleWarning(RuntimeWarning):
+    """Some input (or some slice along the reduced axes) was empty, or had no
+    value left after omitting NaN; the corresponding results are NaN."""
+
+
+def simd_arch() -> str:
+    """Name of the SIMD instruction set robstat's kernels run with (e.g. ``"sse2"``)."""
+    return str(_core.simd_arch())
+
+
+# ---- argument handling ---------------------------------------------------------
+
+
+def _as_float_array(x: npt.ArrayLike) -> tuple[np.ndarray, np.dtype | None]:
+    """The input as a native-endian float32/float64 array, without copying when
+    it already is one. Returns (array, dtype to cast results back to or None)."""
+    a = np.asarray(x)
+    kind = a.dtype.kind
+    cast_back = None
+    if kind == "f":
+        if a.dtype.itemsize == 2:  # float16: compute in float32, return float16
+            cast_back = a.dtype
+            a = a.astype(np.float32)
+        elif a.dtype.itemsize > 8:
+            raise TypeError(
+                f"robstat does not support {a.dtype} input: converting it to float64 "
+                "would silently lose precision; convert explicitly with x.astype(np.float64)"
+            )
+    elif kind in "biu":
+        a = a.astype(np.float64)
+    else:
+        raise TypeError(
+            f"robstat needs real numbers: got an array of dtype {a.dtype!r} "
+            "(bool, integer and float dtypes are accepted)"
+        )
+    if not a.dtype.isnative:
+        a = a.astype(a.dtype.newbyteorder("="))
+    if any(s % a.itemsize for s in a.strides):
+        a = np.array(a, copy=True)  # unaligned strides (e.g. a field of a record array)
+    return a, cast_back
+
+
+def _normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (bool, np.bool_)):
+        raise TypeError("axis must be None, an int or a tuple of ints (got a bool)")
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)  # type: ignore[arg-type]
+    out = []
+    for ax in axes:
+        try:
+            ax = operator.index(ax)
+        except TypeError:
+            raise TypeError(f"axis must be None, an int or a tuple of ints (got {ax!r})") from None
+        if not -ndim <= ax < ndim:
+            raise AxisError(f"axis {ax} is out of bounds for array of dimension {ndim}")
+        ax %= ndim
+        if ax in out:
+            raise ValueError(f"axis contains a repeated axis ({ax})")
+        out.append(ax)
+    return tuple(out)
+
+
+def _lanes(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """View (or, when the axes cannot be merged without one, copy) of `a` with
+    the reduced axes merged into one last axis."""
+    keep = [d for d in range(a.ndim) if d not in axes]
+    moved = a.transpose(keep + list(axes))
+    outer = tuple(a.shape[d] for d in keep)
+    return moved.reshape(outer + (-1,)) if axes else moved.reshape(outer + (1,))
+
+
+def _check_policy(nan_policy: str) -> str:
+    if nan_policy not in ("propagate", "omit", "raise"):
+        raise ValueError(
+            f"nan_policy must be 'propagate', 'omit' or 'raise' (got {nan_policy!r})"
+        )
+    return nan_policy
+
+
+def _warn_small(n_small: int, n_lanes: int, what: str = "") -> None:
+    if n_small:
+        if n_lanes <= 1:
+            msg = "The input is empty or has no value left after omitting NaN; the result is NaN"
+        else:
+            msg = (
+                f"{n_small} of {n_lanes} slices are empty or have no value left after "
+                "omitting NaN; their results are NaN"
+            )
+        warnings.warn(msg + what, SmallSampleWarning, stacklevel=3)
+
+
+def _finish(out: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool,
+            cast_back: np.dtype | None) -> Any:
+    if keepdims:
+        out = out.reshape(tuple(1 if d in axes else n for d, n in enumerate(shape)))
+    if cast_back is not None:
+        out = out.astype(cast_back)
+    return out if out.ndim else out[()]
+
+
+def _reduce(fn: Any, x: npt.ArrayLike, axis: Axis, keepdims: bool, *args: Any,
+            what: str = "") -> Any:
+    a, cast_back = _as_float_array(x)
+    axes = _normalize_axes(axis, a.ndim)
+    lanes = _lanes(a, axes)
+    out, n_small = fn(lanes, *args)
+    _warn_small(n_small, int(np.prod(lanes.shape[:-1])), what)
+    return _finish(out, a.shape, axes, keepdims, cast_back)
+
+
+def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any) -> np.ndarray:
+    a, cast_back = _as_float_array(x)
+    axes = _normalize_axes(axis, a.ndim)
+    lanes = _lanes(a, axes)
+    out, n_small = fn(lanes, *args)
+    _warn_small(n_small, int(np.prod(lanes.shape[:-1])))
+    # undo _lanes: split the merged axis, then put every axis back in place
+    keep = [d for d in range(a.ndim) if d not in axes]
+    moved_shape = tuple(a.shape[d] for d in keep) + tuple(a.shape[d] for d in axes)
+    out = out.reshape(moved_shape).transpose(np.argsort(keep + list(axes)))
+    out = np.ascontiguousarray(out)
+    return out.astype(cast_back) if cast_back is not None else out
+
+
+def _trim_pair(trim: Trim, name: str) -> tuple[float, float]:
+    if np.ndim(trim) == 0:
+        p = float(trim)  # type: ignore[arg-type]
+        return p, p
+    pair = tuple(trim)  # type: ignore[arg-type]
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a number or a (lower, upper) pair (got {trim!r})")
+    lower, upper = (0.0 if v is None else float(v) for v in pair)
+    return lower, upper
+
+
+def _scale_value(scale: str | float, normal: float) -> float:
+    if isinstance(scale, str):
+        if scale != "normal":
+            raise ValueError(f"scale must be 'normal' or a positive number (got {scale!r})")
+        return normal
+    return float(scale)
+
+
+# ---- reductions ------------------------------------------------------------------
+
+
+def mean(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
+         keepdims: bool = False) -> Any:
+    """Arithmetic mean with a compensated (Neumaier) SIMD sum.
+
+    Parameters
+    ----------
+    x : array_like
+        Input data (bool, integer or float; float32 stays float32).
+    axis : None, int or tuple of ints
+        Axes to reduce; None reduces all of them.
+    nan_policy : {"propagate", "omit", "raise"}
+        NaN handling: NaN result, ignore NaN, or raise ValueError.
+    keepdims : bool
+        Keep the reduced axes with length one.
+    """
+    return _reduce(_core.mean, x, axis, keepdims, _check_policy(nan_policy))
+
+
+def var(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
+        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Variance, two-pass and compensated: sum((x - mean)**2) / (n - ddof).
+
+    n - ddof <= 0 gives NaN and a :class:`SmallSampleWarning`.
+    """
+    if not np.isfinite(ddof) or ddof < 0:
+        raise ValueError(f"ddof must be a finite number >= 0 (got {ddof!r})")
+    return _reduce(_core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
+                   what=f" (or have no more than ddof={ddof} values)")
+
+
+def std(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
+        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Standard deviation: ``sqrt(var(x, ddof))``."""
+    v = var(x, ddof, axis=axis, nan_policy=nan_policy, keepdims=keepdims)
+    return np.sqrt(v)
+
+
+def median(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
+           keepdims: bool = False) -> Any:
+    """Median (the mean of the two middle values when n is even, computed
+    without overflow: the median of 1e308 and 1.5e308 is 1.25e308)."""
+    return _reduce(_core.median, x, axis, keepdims, _check_policy(nan_policy))
+
+
+def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
+             method: str = "linear", nan_policy: str = "propagate",
+             keepdims: bool = False) -> Any:
+    """Quantiles ``q`` (in [0, 1]) along the given axes, as :func:`numpy.quantile`.
+
+    method : {"linear", "lower", "higher", "midpoint", "nearest"}
+        ``"linear"`` is Hyndman-Fan type 7 (R's and NumPy's default).
+    The result has shape ``q.shape + reduced shape``; all quantiles of a slice
+    come from one selection.
+    """
+    qa = np.asarray(q, dtype=np.float64)
+    if qa.ndim > 1:
+        raise ValueError(f"q must be a number or a 1-d sequence (got shape {qa.shape})")
+    a, cast_back = _as_float_array(x)
+    axes = _normalize_axes(axis, a.ndim)
+    lanes = _lanes(a, axes)
+    out, n_small = _core.quantile(lanes, qa.ravel().tolist(), method, _check_policy(nan_policy))
+    _warn_small(n_small, int(np.prod(lanes.shape[:-1])))
+    out = np.moveaxis(out, -1, 0)  # the q axis first, as numpy.quantile
+    if keepdims:
+        out = out.reshape(out.shape[:1] + tuple(1 if d in axes else n
+                                                for d, n in enumerate(a.shape)))
+    if qa.ndim == 0:
+        out = out[0]
+    if cast_back is not None:
+        out = out.astype(cast_back)
+    return out if out.ndim else out[()]
+
+
+def trimmed_mean(x: npt.ArrayLike, trim: Trim = 0.1, *, axis: Axis = None,
+                 nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Trimmed mean: cut ``g = floor(p * n)`` values from each tail, average the rest.
+
+    trim : float or (lower, upper)
+        One proportion for both tails (0 <= trim <= 0.5; 0.5 gives the median),
+        or two proportions with lower + upper < 1.
+    """
+    lower, upper = _trim_pair(trim, "trim")
+    return _reduce(_core.trimmed_mean, x, axis, keepdims, lower, upper,
+                   _check_policy(nan_policy))
+
+
+def winsorized_mean(x: npt.ArrayLike, limits: Trim = 0.1, *, axis: Axis = None,
+                    nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Winsorized mean: the mean after :func:`winsorize` with the same limits."""
+    lower, upper = _trim_pair(limits, "limits")
+    return _reduce(_core.winsorized_mean, x, axis, keepdims, lower, upper,
+                   _check_policy(nan_policy))
+
+
+def mad(x: npt.ArrayLike, *, center: float | None = None, scale: str | float = "normal",
+        axis: Axis = None, nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Median absolute deviation, ``scale * median(|x - center|)``.
+
+    center : float or None
+        The centre (default: the median of each slice).
+    scale : "normal" or float
+        A multiplier. ``"normal"`` is 1/Phi^-1(3/4) = 1.482602218505602 (a
+        consistent estimate of the normal sigma); ``1.0`` gives the raw MAD;
+        ``1.4826`` reproduces R's ``mad()``. (SciPy *divides* by its scale.)
+    """
+    s = _scale_value(scale, MAD_NORMAL_SCALE)
+    c = None if center is None else float(center)
+    return _reduce(_core.mad, x, axis, keepdims, c, s, _check_policy(nan_policy))
+
+
+def iqr(x: npt.ArrayLike, *, scale: str | float = 1.0, axis: Axis = None,
+        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Interquartile range ``Q3 - Q1`` (linear quantiles) times ``scale``
+    (``"normal"`` = 1/(2 Phi^-1(3/4)) estimates the normal sigma)."""
+    s = _scale_value(scale, IQR_NORMAL_SCALE)
+    return _reduce(_core.iqr, x, axis, keepdims, s, _check_policy(nan_policy))
+
+
+# ---- transforms ------------------------------------------------------------------
+
+
+def winsorize(x: npt.ArrayLike, limits: Trim = 0.1, *, axis: Axis = None,
+              nan_policy: str = "propagate") -> np.ndarray:
+    """Winsorize: in each slice, the ``floor(p * n)`` lowest values become the
+    lowest kept value and the ``floor(p * n)`` highest the highest kept value.
+
+    Returns a new array of the input's shape (the input is never modified).
+    limits : float or (lower, upper), each >= 0 with lower + upper < 1.
+    NaN: under "propagate" a slice holding NaN comes out all NaN; under
+    "omit" the cut points ignore NaN and NaN entries stay NaN.
+    """
+    lower, upper = _trim_pair(limits, "limits")
+    return _transform(_core.winsorize, x, axis, lower, upper, _check_policy(nan_policy))
+
+
+def robust_zscore(x: npt.ArrayLike, *, axis: Axis = None,
+                  nan_policy: str = "propagate") -> np.ndarray:
+    """Robust z-score ``(x - median) / (1.482602218505602 * MAD)``.
+
+    With MAD = 0 the scores are +-inf (and NaN where x equals the median).
+    """
+    return _transform(_core.robust_zscore, x, axis, _check_policy(nan_policy))
+
+
+def modified_zscore(x: npt.ArrayLike, *, axis: Axis = None,
+                    nan_policy: str = "propagate") -> np.ndarray:
+    """Iglewicz-Hoaglin modified z-score ``0.6745 * (x - median) / MAD``
+    (values beyond 3.5 in absolute value are the usual outlier cutoff)."""
+    return _transform(_core.modified_zscore, x, axis, _check_policy(nan_policy))
