@@ -164,20 +164,20 @@ PYBIND11_MODULE(_core, m)
         return reduce_lanes(a, 0, [&](auto x, auto& ws) {
             return d::mean_lane<Arch>(x, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("nan"));
     m.def("var", [](const py::array& a, double ddof, const std::string& nan) {
         const auto p = parse_nan_policy(nan);
         const auto min_used = ddof > 0 ? static_cast<std::size_t>(std::ceil(ddof)) : 0;
         return reduce_lanes(a, min_used, [&](auto x, auto& ws) {
             return d::var_lane<Arch>(x, ddof, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("ddof"), py::arg("nan"));
     m.def("median", [](const py::array& a, const std::string& nan) {
         const auto p = parse_nan_policy(nan);
         return reduce_lanes(a, 0, [&](auto x, auto& ws) {
             return d::median_lane<Arch>(x, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("nan"));
     m.def("trimmed_mean",
           [](const py::array& a, double lower, double upper, const std::string& nan) {
               const auto t = trim_of(lower, upper);
@@ -186,7 +186,7 @@ PYBIND11_MODULE(_core, m)
               return reduce_lanes(a, 0, [&](auto x, auto& ws) {
                   return d::trimmed_mean_lane<Arch>(x, t, p, ws);
               });
-          });
+          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
     m.def("winsorized_mean",
           [](const py::array& a, double lower, double upper, const std::string& nan) {
               const auto t = trim_of(lower, upper);
@@ -195,7 +195,7 @@ PYBIND11_MODULE(_core, m)
               return reduce_lanes(a, 0, [&](auto x, auto& ws) {
                   return d::winsorized_mean_lane<Arch>(x, t, p, ws);
               });
-          });
+          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
     m.def("mad", [](const py::array& a, std::optional<double> center, double scale,
                     const std::string& nan) {
         d::validate_positive(scale, "scale");
@@ -204,14 +204,14 @@ PYBIND11_MODULE(_core, m)
         return reduce_lanes(a, 0, [&](auto x, auto& ws) {
             return d::mad_lane<Arch>(x, c, scale, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("center"), py::arg("scale"), py::arg("nan"));
     m.def("iqr", [](const py::array& a, double scale, const std::string& nan) {
         d::validate_positive(scale, "scale");
         const auto p = parse_nan_policy(nan);
         return reduce_lanes(a, 0, [&](auto x, auto& ws) {
             return d::iqr_lane<Arch>(x, scale, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("scale"), py::arg("nan"));
     // Quantiles: result shape = outer shape + (len(q),).
     m.def("quantile", [](const py::array& a, const std::vector<double>& q,
                          const std::string& method, const std::string& nan) {
@@ -240,7 +240,7 @@ PYBIND11_MODULE(_core, m)
             }
             return py::make_tuple(out, n_small);
         });
-    });
+    }, py::arg("a"), py::arg("q"), py::arg("method"), py::arg("nan"));
     m.def("winsorize",
           [](const py::array& a, double lower, double upper, const std::string& nan) {
               const auto t = trim_of(lower, upper);
@@ -249,17 +249,17 @@ PYBIND11_MODULE(_core, m)
               return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
                   d::winsorize_lane<Arch>(x, t, out, p, ws);
               });
-          });
+          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
     m.def("robust_zscore", [](const py::array& a, const std::string& nan) {
         const auto p = parse_nan_policy(nan);
         return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
             d::zscore_lane<Arch>(x, 1.0, robstat::mad_normal_scale, out, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("nan"));
     m.def("modified_zscore", [](const py::array& a, const std::string& nan) {
         const auto p = parse_nan_policy(nan);
         return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
             d::zscore_lane<Arch>(x, robstat::modified_zscore_factor, 1.0, out, p, ws);
         });
-    });
+    }, py::arg("a"), py::arg("nan"));
 }

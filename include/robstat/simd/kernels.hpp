@@ -74,12 +74,22 @@ double sum(const T* x, std::size_t n) noexcept
 {
     using batch = xsimd::batch<double, Arch>;
     constexpr std::size_t W = batch::size;
-    neumaier<Arch> acc;
+    // four independent accumulators hide the latency of the compensation chain
+    neumaier<Arch> a0, a1, a2, a3;
     std::size_t i = 0;
+    for (; i + 4 * W <= n; i += 4 * W) {
+        a0.add(load_as_double<Arch>(x + i));
+        a1.add(load_as_double<Arch>(x + i + W));
+        a2.add(load_as_double<Arch>(x + i + 2 * W));
+        a3.add(load_as_double<Arch>(x + i + 3 * W));
+    }
     for (; i + W <= n; i += W)
-        acc.add(load_as_double<Arch>(x + i));
+        a0.add(load_as_double<Arch>(x + i));
     neumaier_scalar tail;
-    tail.add(acc.total());
+    tail.add(a0.total());
+    tail.add(a1.total());
+    tail.add(a2.total());
+    tail.add(a3.total());
     for (; i < n; ++i)
         tail.add(static_cast<double>(x[i]));
     return tail.total();

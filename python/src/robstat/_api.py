@@ -118,7 +118,10 @@ def _lanes(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     keep = [d for d in range(a.ndim) if d not in axes]
     moved = a.transpose(keep + list(axes))
     outer = tuple(a.shape[d] for d in keep)
-    return moved.reshape(outer + (-1,)) if axes else moved.reshape(outer + (1,))
+    lane = 1
+    for d in axes:
+        lane *= a.shape[d]
+    return moved.reshape(outer + (lane,))
 
 
 def _check_policy(nan_policy: str) -> str:
