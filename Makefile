@@ -24,7 +24,6 @@ $(BUILD)/.apt: tools/bootstrap.sh
 $(VENV)/.deps: pyproject.toml $(BUILD)/.apt
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.10" numpy scipy pytest hypothesis matplotlib
 	@touch $@
 
 # the Python package, rebuilt when a source changes
@@ -47,10 +46,11 @@ test-cpp: $(BUILD)/.apt
 	ctest --test-dir $(BUILD)/cpp --output-on-failure -j $(JOBS)
 
 test-python: setup
-	cd tests/python && ../../$(VPY) -m pytest -q
+	$(VPY) -m pytest -q tests/python
 
 # --- extras ---------------------------------------------------------------------
 bench: setup test-cpp
+	$(VPY) -m pip install -q ".[bench]"
 	$(BUILD)/cpp/benchmarks/robstat_bench --benchmark_min_time=0.2
 	$(VPY) benchmarks/compare.py --out docs
 

@@ -96,16 +96,39 @@ namespace detail {
         }
     }
 
-    /// Sum of the kept ranks [g_lo, n - g_hi) after trimming (selects the two cut ranks).
+    /// Mean of n values computed as `sum(scale) / n / scale`, where sum(scale)
+    /// is a compensated sum with every term multiplied by scale. If the plain
+    /// sum overflows while the terms are finite, the terms are scaled by 2^-64
+    /// (exact) and the mean is scaled back: mean(1e308, 1e308) is 1e308, not inf.
+    template <class SumFn>
+    double mean_with_overflow_guard(SumFn&& sum_scaled, std::size_t n)
+    {
+        const double s = sum_scaled(1.0);
+        if (std::isfinite(s))
+            return s / static_cast<double>(n);
+        const double small = sum_scaled(0x1p-64);
+        if (!std::isfinite(small)) // an infinite (or NaN) term: the IEEE result
+            return small;
+        return small / static_cast<double>(n) * 0x1p64;
+    }
+
     template <class Arch, class W>
-    double trimmed_sum(order_statistics<W>& os, std::size_t g_lo, std::size_t g_hi)
+    double mean_of(const W* p, std::size_t n)
+    {
+        return mean_with_overflow_guard(
+            [&](double scale) { return simd::sum<Arch>(p, n, scale); }, n);
+    }
+
+    /// Place the cut ranks g_lo and n - g_hi - 1, so that the kept values
+    /// [g_lo, n - g_hi) are contiguous in os.data().
+    template <class W>
+    void place_trim_ranks(order_statistics<W>& os, std::size_t g_lo, std::size_t g_hi)
     {
         const std::size_t n = os.size();
         if (g_lo > 0)
             os.select(g_lo);
         if (g_hi > 0)
             os.select(n - g_hi - 1);
-        return simd::sum<Arch>(os.data() + g_lo, n - g_lo - g_hi);
     }
 
     // ---- lane functions ------------------------------------------------------
@@ -120,6 +143,11 @@ namespace detail {
             double s;
             if (p == nan_policy::omit) {
                 s = simd::sum_omit_nan<Arch>(data, x.size, &n);
+                if (!std::isfinite(s) && n > 0) { // overflow or infinities: guarded path
+                    const gather_status st = gather<Arch, W>(x, p, ws.buffer);
+                    ws.n_used = st.n_used;
+                    return static_cast<W>(mean_of<Arch>(ws.buffer.data(), st.n_used));
+                }
             } else {
                 if (simd::has_nan<Arch>(data, x.size)) {
                     if (p == nan_policy::raise)
@@ -127,14 +155,14 @@ namespace detail {
                     ws.n_used = x.size;
                     return quiet_nan<W>();
                 }
-                s = simd::sum<Arch>(data, x.size);
+                ws.n_used = n;
+                return n == 0 ? quiet_nan<W>() : static_cast<W>(mean_of<Arch>(data, n));
             }
             ws.n_used = n;
             return n == 0 ? quiet_nan<W>() : static_cast<W>(s / static_cast<double>(n));
         }
         return with_order_statistics<Arch>(x, p, ws, [](order_statistics<W>& os) {
-            return static_cast<W>(simd::sum<Arch>(os.data(), os.size()) /
-                                  static_cast<double>(os.size()));
+            return static_cast<W>(mean_of<Arch>(os.data(), os.size()));
         });
     }
 
@@ -172,8 +200,8 @@ namespace detail {
             if (t.lower == 0.5 && t.upper == 0.5)
                 return median_of(os);
             const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
-            const double s = trimmed_sum<Arch>(os, g_lo, g_hi);
-            return static_cast<W>(s / static_cast<double>(n - g_lo - g_hi));
+            place_trim_ranks(os, g_lo, g_hi);
+            return static_cast<W>(mean_of<Arch>(os.data() + g_lo, n - g_lo - g_hi));
         });
     }
 
@@ -185,13 +213,22 @@ namespace detail {
         return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
             const std::size_t n = os.size();
             const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
-            simd::neumaier_scalar acc;
-            acc.add(trimmed_sum<Arch>(os, g_lo, g_hi));
-            if (g_lo > 0)
-                acc.add(static_cast<double>(g_lo) * static_cast<double>(os.select(g_lo)));
-            if (g_hi > 0)
-                acc.add(static_cast<double>(g_hi) * static_cast<double>(os.select(n - g_hi - 1)));
-            return static_cast<W>(acc.total() / static_cast<double>(n));
+            place_trim_ranks(os, g_lo, g_hi);
+            // (a tail with nothing cut adds no term: 0 * inf would be NaN)
+            const double lo = g_lo > 0 ? static_cast<double>(os.select(g_lo)) : 0.0;
+            const double hi = g_hi > 0 ? static_cast<double>(os.select(n - g_hi - 1)) : 0.0;
+            // kept values plus g_lo copies of the lowest and g_hi of the highest kept value
+            return static_cast<W>(mean_with_overflow_guard(
+                [&](double scale) {
+                    simd::neumaier_scalar<Arch> acc;
+                    acc.add(simd::sum<Arch>(os.data() + g_lo, n - g_lo - g_hi, scale));
+                    if (g_lo > 0)
+                        acc.add(static_cast<double>(g_lo) * (lo * scale));
+                    if (g_hi > 0)
+                        acc.add(static_cast<double>(g_hi) * (hi * scale));
+                    return acc.total();
+                },
+                n));
         });
     }
 

@@ -167,7 +167,8 @@ PYBIND11_MODULE(_core, m)
     }, py::arg("a"), py::arg("nan"));
     m.def("var", [](const py::array& a, double ddof, const std::string& nan) {
         const auto p = parse_nan_policy(nan);
-        const auto min_used = ddof > 0 ? static_cast<std::size_t>(std::ceil(ddof)) : 0;
+        // n - ddof <= 0 exactly when n <= floor(ddof)
+        const auto min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
         return reduce_lanes(a, min_used, [&](auto x, auto& ws) {
             return d::var_lane<Arch>(x, ddof, p, ws);
         });

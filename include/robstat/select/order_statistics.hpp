@@ -111,16 +111,18 @@ inline T midpoint(T a, T b) noexcept
     return a / T(2) + b / T(2);
 }
 
-/// Linear interpolation a + t (b - a) as NumPy computes it (exact at t = 0 and
-/// t = 1, monotone), falling back to a (1 - t) + b t when b - a overflows.
+/// Linear interpolation a + t (b - a) for a <= b as NumPy computes it (exact at
+/// t = 0 and t = 1, monotone). When b - a is not finite (an infinite end, or
+/// overflow) it uses a (1 - t) + b t, so lerp(1, inf, t) = inf for t > 0 and
+/// lerp(-inf, 1, t) = -inf for t < 1 instead of NaN.
 template <class T>
 inline T lerp(T a, T b, T t) noexcept
 {
-    const T diff = b - a;
-    if (!std::isfinite(diff) && std::isfinite(a) && std::isfinite(b))
-        return a * (T(1) - t) + b * t;
     if (t == T(0))
         return a;
+    const T diff = b - a;
+    if (!std::isfinite(diff))
+        return a * (T(1) - t) + b * t;
     return t >= T(0.5) ? b - diff * (T(1) - t) : a + diff * t;
 }
 

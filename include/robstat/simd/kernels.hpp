@@ -14,9 +14,67 @@
 
 namespace robstat::simd {
 
+/// Exact sum of a few doubles (Shewchuk's algorithm, as Python's math.fsum):
+/// used to combine the per-lane partial sums and compensations of the SIMD
+/// accumulators, so that no small partial is absorbed by a large one. A
+/// non-finite plain sum (infinite input, NaN, or overflow) is returned as is:
+/// that is the IEEE result, and the callers rescale on overflow.
+template <class Arch>
+double exact_sum(const double* v, std::size_t m) noexcept
+{
+    double plain = 0.0;
+    for (std::size_t i = 0; i < m; ++i)
+        plain += v[i];
+    if (!std::isfinite(plain))
+        return plain;
+    // A finite double sum never needs more than ~40 non-overlapping partials
+    // (2098 binary exponents / 53 bits); 64 leaves margin.
+    double partials[64];
+    std::size_t np = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+        double x = v[i];
+        std::size_t j = 0;
+        for (std::size_t k = 0; k < np; ++k) {
+            double y = partials[k];
+            if (std::fabs(x) < std::fabs(y)) {
+                const double t = x;
+                x = y;
+                y = t;
+            }
+            const double hi = x + y;
+            const double lo = y - (hi - x);
+            if (lo != 0.0)
+                partials[j++] = lo;
+            x = hi;
+        }
+        partials[j < 64 ? j++ : 63] = x;
+        np = j;
+    }
+    double total = 0.0;
+    for (std::size_t k = np; k-- > 0;)
+        total += partials[k];
+    return std::isfinite(total) ? total : plain;
+}
+
+/// Scalar Neumaier accumulator. When the running sum is not finite (infinite
+/// input, or overflow) the compensation is meaningless (inf - inf) and
+/// total() returns the plain sum, which is what IEEE arithmetic gives.
+template <class Arch>
+struct neumaier_scalar {
+    double s = 0.0;
+    double c = 0.0;
+    void add(double v) noexcept
+    {
+        const double t = s + v;
+        c += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
+        s = t;
+    }
+    double total() const noexcept { return std::isfinite(s) ? s + c : s; }
+};
+
 /// A compensated (Neumaier) sum of double values, one running (s, c) pair per
-/// SIMD lane. Lanes are combined in a fixed order, so the result differs
-/// between instruction sets only in the last ulp.
+/// SIMD lane. The pairs are combined exactly at the end (exact_sum), so the
+/// result differs between instruction sets only in the last ulp.
 template <class Arch>
 struct neumaier {
     using batch = xsimd::batch<double, Arch>;
@@ -31,34 +89,15 @@ struct neumaier {
         s = t;
     }
 
-    double total() const noexcept
+    /// Append every lane's sum and compensation to out (2 * batch::size values).
+    /// A lane whose sum is not finite contributes no compensation (it would be
+    /// inf - inf = NaN), so sums holding an infinity give the IEEE result.
+    double* store_partials(double* out) const noexcept
     {
-        alignas(64) double ls[batch::size];
-        alignas(64) double lc[batch::size];
-        s.store_aligned(ls);
-        c.store_aligned(lc);
-        double sum = 0.0, comp = 0.0;
-        for (std::size_t i = 0; i < batch::size; ++i) {
-            const double t = sum + ls[i];
-            comp += std::fabs(sum) >= std::fabs(ls[i]) ? (sum - t) + ls[i] : (ls[i] - t) + sum;
-            sum = t;
-            comp += lc[i];
-        }
-        return sum + comp;
+        s.store_unaligned(out);
+        xsimd::select(xsimd::isfinite(s), c, batch(0.0)).store_unaligned(out + batch::size);
+        return out + 2 * batch::size;
     }
-};
-
-/// Scalar Neumaier accumulation, for tails and strided data.
-struct neumaier_scalar {
-    double s = 0.0;
-    double c = 0.0;
-    void add(double v) noexcept
-    {
-        const double t = s + v;
-        c += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
-        s = t;
-    }
-    double total() const noexcept { return s + c; }
 };
 
 /// Load batch::size values of T as doubles (float is widened).
@@ -68,31 +107,43 @@ inline xsimd::batch<double, Arch> load_as_double(const T* p) noexcept
     return xsimd::batch<double, Arch>::load_unaligned(p);
 }
 
-/// Compensated sum of x[0..n).
+/// Compensated sum of x[0..n), each value multiplied by `scale` first (a power
+/// of two is exact; callers pass 2^-64 to sum huge values without overflow).
 template <class Arch, class T>
-double sum(const T* x, std::size_t n) noexcept
+double sum(const T* x, std::size_t n, double scale = 1.0) noexcept
 {
     using batch = xsimd::batch<double, Arch>;
     constexpr std::size_t W = batch::size;
     // four independent accumulators hide the latency of the compensation chain
     neumaier<Arch> a0, a1, a2, a3;
     std::size_t i = 0;
-    for (; i + 4 * W <= n; i += 4 * W) {
-        a0.add(load_as_double<Arch>(x + i));
-        a1.add(load_as_double<Arch>(x + i + W));
-        a2.add(load_as_double<Arch>(x + i + 2 * W));
-        a3.add(load_as_double<Arch>(x + i + 3 * W));
+    const batch f(scale);
+    if (scale == 1.0) {
+        for (; i + 4 * W <= n; i += 4 * W) {
+            a0.add(load_as_double<Arch>(x + i));
+            a1.add(load_as_double<Arch>(x + i + W));
+            a2.add(load_as_double<Arch>(x + i + 2 * W));
+            a3.add(load_as_double<Arch>(x + i + 3 * W));
+        }
+    } else {
+        for (; i + 4 * W <= n; i += 4 * W) {
+            a0.add(load_as_double<Arch>(x + i) * f);
+            a1.add(load_as_double<Arch>(x + i + W) * f);
+            a2.add(load_as_double<Arch>(x + i + 2 * W) * f);
+            a3.add(load_as_double<Arch>(x + i + 3 * W) * f);
+        }
     }
     for (; i + W <= n; i += W)
-        a0.add(load_as_double<Arch>(x + i));
-    neumaier_scalar tail;
-    tail.add(a0.total());
-    tail.add(a1.total());
-    tail.add(a2.total());
-    tail.add(a3.total());
+        a0.add(load_as_double<Arch>(x + i) * f);
+    // 4 accumulators x (s, c) per lane, plus at most 4W - 1 tail values
+    double parts[8 * W + 4 * W];
+    double* p = a0.store_partials(parts);
+    p = a1.store_partials(p);
+    p = a2.store_partials(p);
+    p = a3.store_partials(p);
     for (; i < n; ++i)
-        tail.add(static_cast<double>(x[i]));
-    return tail.total();
+        *p++ = static_cast<double>(x[i]) * scale;
+    return exact_sum<Arch>(parts, static_cast<std::size_t>(p - parts));
 }
 
 /// Compensated sum of the non-NaN values of x[0..n); their count goes to *count.
@@ -110,18 +161,18 @@ double sum_omit_nan(const T* x, std::size_t n, std::size_t* count) noexcept
         acc.add(xsimd::select(ok, v, batch(0.0)));
         kept += xsimd::select(ok, batch(1.0), batch(0.0));
     }
-    neumaier_scalar tail;
-    tail.add(acc.total());
+    double parts[2 * W + W];
+    double* p = acc.store_partials(parts);
     std::size_t m = static_cast<std::size_t>(reduce_add(kept));
     for (; i < n; ++i) {
         const double v = static_cast<double>(x[i]);
         if (v == v) {
-            tail.add(v);
+            *p++ = v;
             ++m;
         }
     }
     *count = m;
-    return tail.total();
+    return exact_sum<Arch>(parts, static_cast<std::size_t>(p - parts));
 }
 
 /// Sum of squared deviations from `center`, with the Chan-Golub-LeVeque
@@ -139,16 +190,17 @@ double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
         sq.add(d * d);
         lin.add(d);
     }
-    neumaier_scalar sq_t, lin_t;
-    sq_t.add(sq.total());
-    lin_t.add(lin.total());
+    double sq_parts[2 * W + W], lin_parts[2 * W + W];
+    double* ps = sq.store_partials(sq_parts);
+    double* pl = lin.store_partials(lin_parts);
     for (; i < n; ++i) {
         const double d = static_cast<double>(x[i]) - center;
-        sq_t.add(d * d);
-        lin_t.add(d);
+        *ps++ = d * d;
+        *pl++ = d;
     }
-    const double s1 = lin_t.total();
-    return sq_t.total() - s1 * s1 / static_cast<double>(n);
+    const double s2 = exact_sum<Arch>(sq_parts, static_cast<std::size_t>(ps - sq_parts));
+    const double s1 = exact_sum<Arch>(lin_parts, static_cast<std::size_t>(pl - lin_parts));
+    return s2 - s1 * s1 / static_cast<double>(n);
 }
 
 /// True when any of x[0..n) is NaN.

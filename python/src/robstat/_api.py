@@ -9,6 +9,7 @@ lanes into :class:`SmallSampleWarning`. It computes no statistic itself.
 from __future__ import annotations
 
 import operator
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any, Union
@@ -132,6 +133,17 @@ def _check_policy(nan_policy: str) -> str:
     return nan_policy
 
 
+def _caller_stacklevel() -> int:
+    """stacklevel for a warnings.warn issued by the caller of this function:
+    the first frame outside the robstat package (stacklevel 1 is the caller)."""
+    frame = sys._getframe(2)  # the caller's caller: stacklevel 2
+    level = 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("robstat"):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _warn_small(n_small: int, n_lanes: int, what: str = "") -> None:
     if n_small:
         if n_lanes <= 1:
@@ -141,11 +153,13 @@ def _warn_small(n_small: int, n_lanes: int, what: str = "") -> None:
                 f"{n_small} of {n_lanes} slices are empty or have no value left after "
                 "omitting NaN; their results are NaN"
             )
-        warnings.warn(msg + what, SmallSampleWarning, stacklevel=3)
+        warnings.warn(msg + what, SmallSampleWarning, stacklevel=_caller_stacklevel())
 
 
 def _finish(out: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool,
-            cast_back: np.dtype | None) -> Any:
+            cast_back: np.dtype | None, post: Any = None) -> Any:
+    if post is not None:
+        out = post(out)
     if keepdims:
         out = out.reshape(tuple(1 if d in axes else n for d, n in enumerate(shape)))
     if cast_back is not None:
@@ -154,13 +168,13 @@ def _finish(out: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keep
 
 
 def _reduce(fn: Any, x: npt.ArrayLike, axis: Axis, keepdims: bool, *args: Any,
-            what: str = "") -> Any:
+            what: str = "", post: Any = None) -> Any:
     a, cast_back = _as_float_array(x)
     axes = _normalize_axes(axis, a.ndim)
     lanes = _lanes(a, axes)
     out, n_small = fn(lanes, *args)
     _warn_small(n_small, int(np.prod(lanes.shape[:-1])), what)
-    return _finish(out, a.shape, axes, keepdims, cast_back)
+    return _finish(out, a.shape, axes, keepdims, cast_back, post)
 
 
 def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any) -> np.ndarray:
@@ -173,7 +187,7 @@ def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any) -> np.ndarray:
     keep = [d for d in range(a.ndim) if d not in axes]
     moved_shape = tuple(a.shape[d] for d in keep) + tuple(a.shape[d] for d in axes)
     out = out.reshape(moved_shape).transpose(np.argsort(keep + list(axes)))
-    out = np.ascontiguousarray(out)
+    out = np.ascontiguousarray(out).reshape(a.shape)  # (ascontiguousarray makes 0-d 1-d)
     return out.astype(cast_back) if cast_back is not None else out
 
 
@@ -223,17 +237,21 @@ def var(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
 
     n - ddof <= 0 gives NaN and a :class:`SmallSampleWarning`.
     """
-    if not np.isfinite(ddof) or ddof < 0:
-        raise ValueError(f"ddof must be a finite number >= 0 (got {ddof!r})")
-    return _reduce(_core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
-                   what=f" (or have no more than ddof={ddof} values)")
+    return _var(x, ddof, axis, nan_policy, keepdims, None)
 
 
 def std(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
         nan_policy: str = "propagate", keepdims: bool = False) -> Any:
     """Standard deviation: ``sqrt(var(x, ddof))``."""
-    v = var(x, ddof, axis=axis, nan_policy=nan_policy, keepdims=keepdims)
-    return np.sqrt(v)
+    return _var(x, ddof, axis, nan_policy, keepdims, np.sqrt)
+
+
+def _var(x: npt.ArrayLike, ddof: float, axis: Axis, nan_policy: str, keepdims: bool,
+         post: Any) -> Any:
+    if not np.isfinite(ddof) or ddof < 0:
+        raise ValueError(f"ddof must be a finite number >= 0 (got {ddof!r})")
+    return _reduce(_core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
+                   what=f" (or have no more than ddof={ddof} values)", post=post)
 
 
 def median(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
