@@ -12,6 +12,7 @@
 
 #include "robstat/core/types.hpp"
 #include "robstat/core/validate.hpp"
+#include "robstat/select/bracket_engine.hpp"
 #include "robstat/select/order_statistics.hpp"
 #include "robstat/simd/kernels.hpp"
 
@@ -49,20 +50,107 @@ namespace detail {
         return f(os);
     }
 
-    template <class W>
-    W median_of(order_statistics<W>& os)
+    /// Run f on the order statistics of a lane (after applying xf to every
+    /// value): through the one-pass engine when the lane is long and needs few
+    /// ranks, otherwise (or when a bracket missed) on a copy.
+    /// ranks_for(n, out) writes the sorted ranks f will need for n values and
+    /// returns their count. f takes either order_statistics<W> or
+    /// bracketed_selection<W>; a non-finite result from the engine is
+    /// recomputed on the copy path, which handles infinities and overflow.
+    template <class Arch, class T, class Xform, class RankFn, class F>
+    result_t<T> with_selection(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws,
+                               const Xform& xf, RankFn&& ranks_for, F&& f)
+    {
+        using W = result_t<T>;
+        if constexpr (std::is_same_v<T, W>) {
+            std::size_t ranks[4 * engine_max_brackets];
+            if (x.size >= engine_min_size && ranks_for(x.size, ranks) <= engine_max_brackets) {
+                bracketed_selection<W> sel;
+                const std::size_t m = ranks_for(x.size, ranks);
+                if (plan_brackets(x, ranks, m, xf, sel, ws.buffer2) &&
+                    (bracket_pass<Arch>(x, xf, sel), !sel.overflow)) {
+                    // (after an overflow the counts are incomplete: copy path)
+                    if (sel.n_nan > 0) {
+                        if (p == nan_policy::raise)
+                            throw_nan_found();
+                        if (p == nan_policy::propagate) {
+                            ws.n_used = x.size;
+                            return quiet_nan<W>();
+                        }
+                    }
+                    ws.n_used = sel.n;
+                    if (sel.n == 0)
+                        return quiet_nan<W>();
+                    const std::size_t m2 = ranks_for(sel.n, ranks);
+                    bool covered = m2 <= engine_max_brackets;
+                    for (std::size_t i = 0; covered && i < m2; ++i)
+                        covered = sel.covers(ranks[i]);
+                    if (covered) {
+                        const W r = f(sel);
+                        if (std::isfinite(r))
+                            return r;
+                    }
+                }
+            }
+        }
+        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
+            if constexpr (!std::is_same_v<Xform, identity_xform>)
+                for (std::size_t i = 0; i < os.size(); ++i)
+                    os.data()[i] = xf(os.data()[i]);
+            return f(os);
+        });
+    }
+
+    /// Ranks of the median of n values.
+    inline std::size_t median_ranks(std::size_t n, std::size_t* out) noexcept
+    {
+        out[0] = (n - 1) / 2;
+        out[1] = n / 2;
+        return out[0] == out[1] ? 1 : 2;
+    }
+
+    template <class OS>
+    auto median_of(OS& os)
     {
         const std::size_t n = os.size();
-        const W hi = os.select(n / 2);
+        const auto hi = os.select(n / 2);
         if (n % 2 == 1)
             return hi;
         return midpoint(os.select(n / 2 - 1), hi);
     }
 
-    /// Quantile q (validated) of the values held by os.
-    template <class W>
-    W quantile_of(order_statistics<W>& os, double q, quantile_method m)
+    /// Ranks a quantile q of n values may need (at most 2).
+    inline std::size_t quantile_ranks(std::size_t n, double q, std::size_t* out) noexcept
     {
+        const auto lo = static_cast<std::size_t>(std::floor(q * static_cast<double>(n - 1)));
+        out[0] = lo;
+        out[1] = std::min(lo + 1, n - 1);
+        return out[0] == out[1] ? 1 : 2;
+    }
+
+    /// Sorted unique ranks of several quantiles; returns the count.
+    inline std::size_t quantiles_ranks(std::size_t n, const double* q, std::size_t nq,
+                                       std::size_t* out, std::size_t cap) noexcept
+    {
+        std::size_t m = 0;
+        for (std::size_t i = 0; i < nq; ++i) {
+            std::size_t r[2];
+            const std::size_t c = quantile_ranks(n, q[i], r);
+            for (std::size_t j = 0; j < c; ++j) {
+                if (m == cap)
+                    return cap + 1; // too many: the caller takes the copy path
+                out[m++] = r[j];
+            }
+        }
+        std::sort(out, out + m);
+        return static_cast<std::size_t>(std::unique(out, out + m) - out);
+    }
+
+    /// Quantile q (validated) of the values held by os.
+    template <class OS>
+    auto quantile_of(OS& os, double q, quantile_method m)
+    {
+        using W = std::decay_t<decltype(os.select(0))>;
         const std::size_t n = os.size();
         const double h = q * static_cast<double>(n - 1);
         const double fl = std::floor(h);
@@ -169,9 +257,8 @@ namespace detail {
     template <class Arch, class T>
     result_t<T> median_lane(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws)
     {
-        using W = result_t<T>;
-        return with_order_statistics<Arch>(x, p, ws,
-                                           [](order_statistics<W>& os) { return median_of(os); });
+        return with_selection<Arch>(x, p, ws, identity_xform {}, median_ranks,
+                                    [](auto& os) { return median_of(os); });
     }
 
     /// Writes one quantile per entry of q (validated by the caller) to out[i * out_stride].
@@ -181,13 +268,36 @@ namespace detail {
                        nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
-        ws.n_used = st.n_used;
-        order_statistics<W> os(ws.buffer.data(), st.n_used);
-        for (std::size_t i = 0; i < nq; ++i) {
-            out[static_cast<std::ptrdiff_t>(i) * out_stride] =
-                (st.nan_result || st.n_used == 0) ? quiet_nan<W>() : quantile_of(os, q[i], m);
-        }
+        bool written = false;
+        auto put = [&](std::size_t i, W v) { out[static_cast<std::ptrdiff_t>(i) * out_stride] = v; };
+        with_selection<Arch>(
+            x, p, ws, identity_xform {},
+            [&](std::size_t n, std::size_t* r) {
+                return quantiles_ranks(n, q, nq, r, engine_max_brackets);
+            },
+            [&](auto& os) {
+                written = true;
+                bool finite = true;
+                for (std::size_t i = 0; i < nq; ++i) {
+                    const W v = quantile_of(os, q[i], m);
+                    finite = finite && std::isfinite(v);
+                    put(i, v);
+                }
+                return finite ? W(0) : quiet_nan<W>();
+            });
+        if (!written)
+            for (std::size_t i = 0; i < nq; ++i)
+                put(i, quiet_nan<W>());
+    }
+
+    /// The two cut ranks of trimming n values (one if they coincide).
+    inline std::size_t trim_ranks(const trim_spec& t, std::size_t n, std::size_t* out) noexcept
+    {
+        if (t.lower == 0.5 && t.upper == 0.5)
+            return median_ranks(n, out);
+        out[0] = tail_count(t.lower, n);
+        out[1] = n - tail_count(t.upper, n) - 1;
+        return out[0] == out[1] ? 1 : 2;
     }
 
     template <class Arch, class T>
@@ -195,14 +305,23 @@ namespace detail {
                                   workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
-            const std::size_t n = os.size();
-            if (t.lower == 0.5 && t.upper == 0.5)
-                return median_of(os);
-            const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
-            place_trim_ranks(os, g_lo, g_hi);
-            return static_cast<W>(mean_of<Arch>(os.data() + g_lo, n - g_lo - g_hi));
-        });
+        return with_selection<Arch>(
+            x, p, ws, identity_xform {},
+            [&](std::size_t n, std::size_t* r) { return trim_ranks(t, n, r); },
+            [&](auto& os) -> W {
+                const std::size_t n = os.size();
+                if (t.lower == 0.5 && t.upper == 0.5)
+                    return median_of(os);
+                const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
+                const std::size_t kept = n - g_lo - g_hi;
+                if constexpr (std::is_same_v<std::decay_t<decltype(os)>, order_statistics<W>>) {
+                    place_trim_ranks(os, g_lo, g_hi);
+                    return static_cast<W>(mean_of<Arch>(os.data() + g_lo, kept));
+                } else {
+                    return static_cast<W>(os.template sum_ranks<Arch>(g_lo, n - g_hi - 1) /
+                                          static_cast<double>(kept));
+                }
+            });
     }
 
     template <class Arch, class T>
@@ -210,26 +329,39 @@ namespace detail {
                                      workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
-            const std::size_t n = os.size();
-            const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
-            place_trim_ranks(os, g_lo, g_hi);
-            // (a tail with nothing cut adds no term: 0 * inf would be NaN)
-            const double lo = g_lo > 0 ? static_cast<double>(os.select(g_lo)) : 0.0;
-            const double hi = g_hi > 0 ? static_cast<double>(os.select(n - g_hi - 1)) : 0.0;
-            // kept values plus g_lo copies of the lowest and g_hi of the highest kept value
-            return static_cast<W>(mean_with_overflow_guard(
-                [&](double scale) {
+        return with_selection<Arch>(
+            x, p, ws, identity_xform {},
+            [&](std::size_t n, std::size_t* r) { return trim_ranks(t, n, r); },
+            [&](auto& os) -> W {
+                const std::size_t n = os.size();
+                const std::size_t g_lo = tail_count(t.lower, n), g_hi = tail_count(t.upper, n);
+                // (a tail with nothing cut adds no term: 0 * inf would be NaN)
+                const double lo = g_lo > 0 ? static_cast<double>(os.select(g_lo)) : 0.0;
+                const double hi = g_hi > 0 ? static_cast<double>(os.select(n - g_hi - 1)) : 0.0;
+                if constexpr (std::is_same_v<std::decay_t<decltype(os)>, order_statistics<W>>) {
+                    place_trim_ranks(os, g_lo, g_hi);
+                    // kept values plus g_lo copies of the lowest and g_hi of the highest kept value
+                    return static_cast<W>(mean_with_overflow_guard(
+                        [&](double scale) {
+                            simd::neumaier_scalar<Arch> acc;
+                            acc.add(simd::sum<Arch>(os.data() + g_lo, n - g_lo - g_hi, scale));
+                            if (g_lo > 0)
+                                acc.add(static_cast<double>(g_lo) * (lo * scale));
+                            if (g_hi > 0)
+                                acc.add(static_cast<double>(g_hi) * (hi * scale));
+                            return acc.total();
+                        },
+                        n));
+                } else {
                     simd::neumaier_scalar<Arch> acc;
-                    acc.add(simd::sum<Arch>(os.data() + g_lo, n - g_lo - g_hi, scale));
+                    acc.add(os.template sum_ranks<Arch>(g_lo, n - g_hi - 1));
                     if (g_lo > 0)
-                        acc.add(static_cast<double>(g_lo) * (lo * scale));
+                        acc.add(static_cast<double>(g_lo) * lo);
                     if (g_hi > 0)
-                        acc.add(static_cast<double>(g_hi) * (hi * scale));
-                    return acc.total();
-                },
-                n));
-        });
+                        acc.add(static_cast<double>(g_hi) * hi);
+                    return static_cast<W>(acc.total() / static_cast<double>(n));
+                }
+            });
     }
 
 } // namespace detail

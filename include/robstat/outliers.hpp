@@ -41,18 +41,25 @@ namespace detail {
                         workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
-        ws.n_used = st.n_used;
-        if (st.nan_result || st.n_used == 0) {
+        bool found = false;
+        W lo {}, hi {};
+        with_selection<Arch>(
+            x, p, ws, identity_xform {},
+            [&](std::size_t n, std::size_t* r) { return trim_ranks(t, n, r); },
+            [&](auto& os) {
+                const std::size_t n = os.size();
+                lo = os.select(tail_count(t.lower, n));
+                hi = os.select(n - tail_count(t.upper, n) - 1);
+                found = true;
+                return W(0);
+            });
+        if (!found) { // NaN propagated or no value: the slice is NaN
             fill_nan(out, x.size);
             return;
         }
-        order_statistics<W> os(ws.buffer.data(), st.n_used);
-        const std::size_t n = os.size();
-        const W lo = os.select(tail_count(t.lower, n));
-        const W hi = os.select(n - tail_count(t.upper, n) - 1);
         transform_lane(
-            x, out, [&](const W* src, W* dst, std::size_t m) { simd::clip<Arch>(src, dst, m, lo, hi); },
+            x, out,
+            [&](const W* src, W* dst, std::size_t m) { simd::clip<Arch>(src, dst, m, lo, hi); },
             [&](W v) { return v < lo ? lo : (v > hi ? hi : v); });
     }
 
@@ -62,17 +69,13 @@ namespace detail {
                      result_t<T>* out, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        const gather_status st = gather<Arch, W>(x, p, ws.buffer);
-        ws.n_used = st.n_used;
-        if (st.nan_result || st.n_used == 0) {
+        const W med = median_lane<Arch>(x, p, ws);
+        if (med != med) { // NaN propagated, no value, or median of -inf and inf
             fill_nan(out, x.size);
             return;
         }
-        order_statistics<W> os(ws.buffer.data(), st.n_used);
-        const W med = median_of(os);
-        simd::abs_deviation<Arch>(os.data(), os.data(), os.size(), med);
-        order_statistics<W> dev(os.data(), os.size());
-        const W denom = static_cast<W>(mad_scale * static_cast<double>(median_of(dev)));
+        const double raw_mad = mad_lane<Arch>(x, nullptr, 1.0, p, ws);
+        const W denom = static_cast<W>(mad_scale * raw_mad);
         const W f = static_cast<W>(factor);
         transform_lane(
             x, out,

@@ -47,18 +47,25 @@ namespace detail {
         return finish(ws.buffer.data(), st.n_used);
     }
 
-    /// MAD about the median (center == nullptr) or about a given center, times scale.
+    /// MAD about the median (center == nullptr) or about a given center, times
+    /// scale: the centre from one selection, then the median of |x - c| from a
+    /// second one on the fly (the deviations are never stored in full).
     template <class Arch, class T>
     result_t<T> mad_lane(strided_span<const T> x, const double* center, double scale,
                          nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
-            const W c = center ? static_cast<W>(*center) : median_of(os);
-            simd::abs_deviation<Arch>(os.data(), os.data(), os.size(), c);
-            order_statistics<W> dev(os.data(), os.size());
-            return static_cast<W>(static_cast<double>(median_of(dev)) * scale);
-        });
+        W c;
+        if (center) {
+            c = static_cast<W>(*center);
+        } else {
+            c = median_lane<Arch>(x, p, ws);
+            if (c != c) // NaN propagated, empty lane, or median of -inf and inf
+                return c;
+        }
+        const W raw = with_selection<Arch>(x, p, ws, abs_dev_xform<W> {c}, median_ranks,
+                                           [](auto& os) { return median_of(os); });
+        return static_cast<W>(static_cast<double>(raw) * scale);
     }
 
     template <class Arch, class T>
@@ -66,11 +73,17 @@ namespace detail {
                          workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        return with_order_statistics<Arch>(x, p, ws, [&](order_statistics<W>& os) {
-            const double q1 = quantile_of(os, 0.25, quantile_method::linear);
-            const double q3 = quantile_of(os, 0.75, quantile_method::linear);
-            return static_cast<W>((q3 - q1) * scale);
-        });
+        static constexpr double q[2] = {0.25, 0.75};
+        return with_selection<Arch>(
+            x, p, ws, identity_xform {},
+            [](std::size_t n, std::size_t* r) {
+                return quantiles_ranks(n, q, 2, r, engine_max_brackets);
+            },
+            [&](auto& os) {
+                const double q1 = quantile_of(os, 0.25, quantile_method::linear);
+                const double q3 = quantile_of(os, 0.75, quantile_method::linear);
+                return static_cast<W>((q3 - q1) * scale);
+            });
     }
 
 } // namespace detail

@@ -32,7 +32,7 @@ gather_status gather(strided_span<T> x, nan_policy policy, std::vector<W>& buf)
 {
     buf.resize(x.size);
     if constexpr (std::is_same_v<std::remove_cv_t<T>, W>) {
-        if (x.stride == 1)
+        if (x.stride == 1 && x.size > 0) // (memcpy of a null pointer is UB even for 0 bytes)
             std::memcpy(buf.data(), x.data, x.size * sizeof(W));
         else
             for (std::size_t i = 0; i < x.size; ++i)
@@ -69,8 +69,18 @@ class order_statistics {
 public:
     order_statistics(T* data, std::size_t n) : data_(data), n_(n) {}
 
+    using value_type = T;
     std::size_t size() const noexcept { return n_; }
     T* data() const noexcept { return data_; }
+
+    /// Sum of the values of ranks a..b (inclusive, a <= b).
+    template <class Arch>
+    double sum_ranks(std::size_t a, std::size_t b)
+    {
+        select(a);
+        select(b);
+        return simd::sum<Arch>(data_ + a, b - a + 1);
+    }
 
     /// The k-th smallest value (k = 0 is the minimum). Afterwards every value
     /// left of k is <= it and every value right of k is >= it.

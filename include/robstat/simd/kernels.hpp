@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "robstat/simd/compat.hpp"
 
@@ -107,43 +108,64 @@ inline xsimd::batch<double, Arch> load_as_double(const T* p) noexcept
     return xsimd::batch<double, Arch>::load_unaligned(p);
 }
 
+/// A compensated sum fed in pieces: four independent SIMD Neumaier
+/// accumulators (to hide the latency of the compensation chain) plus a scalar
+/// one for the leftovers; result() adds all their (sum, compensation) pairs
+/// exactly. The values can be scaled by a power of two on the way in.
+template <class Arch>
+struct neumaier_block {
+    using batch = xsimd::batch<double, Arch>;
+    static constexpr std::size_t W = batch::size;
+    neumaier<Arch> a0, a1, a2, a3;
+    neumaier_scalar<Arch> rest;
+
+    template <class T>
+    void add_values(const T* x, std::size_t n, double scale = 1.0) noexcept
+    {
+        std::size_t i = 0;
+        if (scale == 1.0) {
+            for (; i + 4 * W <= n; i += 4 * W) {
+                a0.add(load_as_double<Arch>(x + i));
+                a1.add(load_as_double<Arch>(x + i + W));
+                a2.add(load_as_double<Arch>(x + i + 2 * W));
+                a3.add(load_as_double<Arch>(x + i + 3 * W));
+            }
+        } else {
+            const batch f(scale);
+            for (; i + 4 * W <= n; i += 4 * W) {
+                a0.add(load_as_double<Arch>(x + i) * f);
+                a1.add(load_as_double<Arch>(x + i + W) * f);
+                a2.add(load_as_double<Arch>(x + i + 2 * W) * f);
+                a3.add(load_as_double<Arch>(x + i + 3 * W) * f);
+            }
+        }
+        for (; i + W <= n; i += W)
+            a0.add(load_as_double<Arch>(x + i) * batch(scale));
+        for (; i < n; ++i)
+            rest.add(static_cast<double>(x[i]) * scale);
+    }
+
+    double result() const noexcept
+    {
+        double parts[8 * W + 2];
+        double* p = a0.store_partials(parts);
+        p = a1.store_partials(p);
+        p = a2.store_partials(p);
+        p = a3.store_partials(p);
+        *p++ = rest.s;
+        *p++ = std::isfinite(rest.s) ? rest.c : 0.0;
+        return exact_sum<Arch>(parts, static_cast<std::size_t>(p - parts));
+    }
+};
+
 /// Compensated sum of x[0..n), each value multiplied by `scale` first (a power
 /// of two is exact; callers pass 2^-64 to sum huge values without overflow).
 template <class Arch, class T>
 double sum(const T* x, std::size_t n, double scale = 1.0) noexcept
 {
-    using batch = xsimd::batch<double, Arch>;
-    constexpr std::size_t W = batch::size;
-    // four independent accumulators hide the latency of the compensation chain
-    neumaier<Arch> a0, a1, a2, a3;
-    std::size_t i = 0;
-    const batch f(scale);
-    if (scale == 1.0) {
-        for (; i + 4 * W <= n; i += 4 * W) {
-            a0.add(load_as_double<Arch>(x + i));
-            a1.add(load_as_double<Arch>(x + i + W));
-            a2.add(load_as_double<Arch>(x + i + 2 * W));
-            a3.add(load_as_double<Arch>(x + i + 3 * W));
-        }
-    } else {
-        for (; i + 4 * W <= n; i += 4 * W) {
-            a0.add(load_as_double<Arch>(x + i) * f);
-            a1.add(load_as_double<Arch>(x + i + W) * f);
-            a2.add(load_as_double<Arch>(x + i + 2 * W) * f);
-            a3.add(load_as_double<Arch>(x + i + 3 * W) * f);
-        }
-    }
-    for (; i + W <= n; i += W)
-        a0.add(load_as_double<Arch>(x + i) * f);
-    // 4 accumulators x (s, c) per lane, plus at most 4W - 1 tail values
-    double parts[8 * W + 4 * W];
-    double* p = a0.store_partials(parts);
-    p = a1.store_partials(p);
-    p = a2.store_partials(p);
-    p = a3.store_partials(p);
-    for (; i < n; ++i)
-        *p++ = static_cast<double>(x[i]) * scale;
-    return exact_sum<Arch>(parts, static_cast<std::size_t>(p - parts));
+    neumaier_block<Arch> acc;
+    acc.add_values(x, n, scale);
+    return acc.result();
 }
 
 /// Compensated sum of the non-NaN values of x[0..n); their count goes to *count.
@@ -157,7 +179,7 @@ double sum_omit_nan(const T* x, std::size_t n, std::size_t* count) noexcept
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
         const batch v = load_as_double<Arch>(x + i);
-        const auto ok = v == v;
+        const auto ok = !xsimd::isnan(v);
         acc.add(xsimd::select(ok, v, batch(0.0)));
         kept += xsimd::select(ok, batch(1.0), batch(0.0));
     }
@@ -203,7 +225,8 @@ double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
     return s2 - s1 * s1 / static_cast<double>(n);
 }
 
-/// True when any of x[0..n) is NaN.
+/// True when any of x[0..n) is NaN. (Never `v != v` on batches: xsimd 8.1
+/// compiles != to an ordered compare on AVX, which is false for NaN.)
 template <class Arch, class T>
 bool has_nan(const T* x, std::size_t n) noexcept
 {
@@ -215,12 +238,12 @@ bool has_nan(const T* x, std::size_t n) noexcept
         const batch a = batch::load_unaligned(x + i), b = batch::load_unaligned(x + i + W),
                     c = batch::load_unaligned(x + i + 2 * W),
                     d = batch::load_unaligned(x + i + 3 * W);
-        if (xsimd::any((a != a) | (b != b) | (c != c) | (d != d)))
+        if (xsimd::any(xsimd::isnan(a) | xsimd::isnan(b) | xsimd::isnan(c) | xsimd::isnan(d)))
             return true;
     }
     for (; i + W <= n; i += W) {
         const batch a = batch::load_unaligned(x + i);
-        if (xsimd::any(a != a))
+        if (xsimd::any(xsimd::isnan(a)))
             return true;
     }
     for (; i < n; ++i)
@@ -284,6 +307,37 @@ void scaled_difference(const T* x, T* out, std::size_t n, T center, T factor, T 
         for (; i < n; ++i)
             out[i] = factor * (x[i] - center) / denom;
     }
+}
+
+/// Append the lanes of v selected by `in` to out (which must have room for
+/// batch::size values) and return how many were appended: AVX-512's
+/// compress-store where available, a branch-free lane loop otherwise.
+template <class Arch, class T>
+std::size_t compress_store(const xsimd::batch<T, Arch>& v,
+                           const xsimd::batch_bool<T, Arch>& in, T* out) noexcept
+{
+    using batch = xsimd::batch<T, Arch>;
+    constexpr std::size_t V = batch::size;
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+        const auto k = static_cast<typename xsimd::batch_bool<T, Arch>::register_type>(in);
+        if constexpr (std::is_same_v<T, double>)
+            _mm512_mask_compressstoreu_pd(out, k, v);
+        else
+            _mm512_mask_compressstoreu_ps(out, k, v);
+        return static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(k)));
+    }
+#endif
+    alignas(64) T vals[V];
+    alignas(64) T flags[V];
+    v.store_aligned(vals);
+    xsimd::select(in, batch(T(1)), batch(T(0))).store_aligned(flags);
+    std::size_t m = 0;
+    for (std::size_t l = 0; l < V; ++l) {
+        out[m] = vals[l];
+        m += flags[l] != T(0);
+    }
+    return m;
 }
 
 } // namespace robstat::simd
