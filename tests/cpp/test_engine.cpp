@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 using robstat::detail::engine_min_size;
@@ -47,18 +51,6 @@ std::vector<T> make_case(const std::string& kind, std::size_t n, std::uint64_t s
         x[i] = static_cast<T>(v);
     }
     return x;
-}
-
-// Oracle: sort a copy of the non-NaN values.
-template <class T>
-std::vector<double> sorted_values(const std::vector<T>& x)
-{
-    std::vector<double> s;
-    for (T v : x)
-        if (!std::isnan(v))
-            s.push_back(static_cast<double>(v));
-    std::sort(s.begin(), s.end());
-    return s;
 }
 
 double oracle_median(const std::vector<double>& s)

@@ -26,28 +26,13 @@
 #include <type_traits>
 #include <vector>
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 __extension__ typedef __int128 int128;
-
-std::string num(double v)
-{
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
-std::vector<std::size_t> test_sizes()
-{
-    std::vector<std::size_t> v {0, 1, 2, 3, 100, 1000, 4099};
-    for (std::size_t w : {2u, 4u, 8u, 16u})
-        for (std::size_t k : {w - 1, w, w + 1, 2 * w + 1, 4 * w + 3})
-            v.push_back(k);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
 
 /// Call f(Arch{}) for every instruction set compiled into this test.
 template <class F>
@@ -58,6 +43,16 @@ void for_each_arch(F&& f)
     if (!std::is_same_v<xsimd::default_arch, xsimd::sse2>)
         f(xsimd::sse2 {});
 #endif
+}
+
+/// Call f(arch, n) for every instruction set of for_each_arch and every size of test_sizes().
+template <class F>
+void for_each_arch_and_size(F&& f)
+{
+    for_each_arch([&f](auto arch) {
+        for (std::size_t n : test_sizes())
+            f(arch, n);
+    });
 }
 
 template <class Arch>
@@ -141,48 +136,44 @@ TEMPLATE_TEST_CASE("kernels: sum of well-conditioned data is within a few ulp", 
                    float, double)
 {
     using T = TestType;
-    for_each_arch([](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            // NIST NumAcc-like: 1000000.2, then 1000000.1 and 1000000.3 alternating
-            std::vector<T> x(n);
-            for (std::size_t i = 0; i < n; ++i)
-                x[i] = static_cast<T>(i == 0 ? 1000000.2 : (i % 2 ? 1000000.1 : 1000000.3));
-            long double ref = 0;
-            for (T v : x)
-                ref += static_cast<long double>(v);
-            const double s = robstat::simd::sum<Arch>(x.data(), n);
-            INFO(arch_name<Arch>() << " NumAcc-like n=" << n << " sum " << num(s) << " reference "
-                                   << num(static_cast<double>(ref)));
-            CHECK(std::fabs(s - static_cast<double>(ref)) <= 2 * ulp(static_cast<double>(ref)));
+        // NIST NumAcc-like: 1000000.2, then 1000000.1 and 1000000.3 alternating
+        std::vector<T> x(n);
+        for (std::size_t i = 0; i < n; ++i)
+            x[i] = static_cast<T>(i == 0 ? 1000000.2 : (i % 2 ? 1000000.1 : 1000000.3));
+        long double ref = 0;
+        for (T v : x)
+            ref += static_cast<long double>(v);
+        const double s = robstat::simd::sum<Arch>(x.data(), n);
+        INFO(arch_name<Arch>() << " NumAcc-like n=" << n << " sum " << num(s) << " reference "
+                               << num(static_cast<double>(ref)));
+        CHECK(std::fabs(s - static_cast<double>(ref)) <= 2 * ulp(static_cast<double>(ref)));
 
-            const auto y = normal_data<T>(n, 7 + n, 5.0, 1.0);  // positive: condition number 1
-            long double ry = 0;
-            for (T v : y)
-                ry += static_cast<long double>(v);
-            const double sy = robstat::simd::sum<Arch>(y.data(), n);
-            INFO("normal(5, 1): sum " << num(sy) << " reference " << num(static_cast<double>(ry)));
-            CHECK(std::fabs(sy - static_cast<double>(ry)) <= 2 * ulp(static_cast<double>(ry)));
-        }
+        const auto y = normal_data<T>(n, 7 + n, 5.0, 1.0);  // positive: condition number 1
+        long double ry = 0;
+        for (T v : y)
+            ry += static_cast<long double>(v);
+        const double sy = robstat::simd::sum<Arch>(y.data(), n);
+        INFO("normal(5, 1): sum " << num(sy) << " reference " << num(static_cast<double>(ry)));
+        CHECK(std::fabs(sy - static_cast<double>(ry)) <= 2 * ulp(static_cast<double>(ry)));
     });
 }
 
 TEST_CASE("kernels: sum of ill-conditioned data meets the compensated-summation bound",
           "[kernels][sum][accuracy]")
 {
-    for_each_arch([](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            for (std::uint64_t seed : {1u, 2u, 3u}) {
-                const auto d = ill_conditioned(n, seed * 1000 + n);
-                const double s = robstat::simd::sum<Arch>(d.x.data(), n);
-                const double nu = static_cast<double>(n) * u;
-                const double bound = 2 * u * std::fabs(d.exact_sum) + 4 * nu * nu * d.abs_sum;
-                INFO(arch_name<Arch>() << " n=" << n << " seed=" << seed << " sum " << num(s)
-                                       << " exact " << num(d.exact_sum) << " sum|x| "
-                                       << num(d.abs_sum) << " bound " << num(bound));
-                CHECK(std::fabs(s - d.exact_sum) <= bound);
-            }
+        for (std::uint64_t seed : {1u, 2u, 3u}) {
+            const auto d = ill_conditioned(n, seed * 1000 + n);
+            const double s = robstat::simd::sum<Arch>(d.x.data(), n);
+            const double nu = static_cast<double>(n) * u;
+            const double bound = 2 * u * std::fabs(d.exact_sum) + 4 * nu * nu * d.abs_sum;
+            INFO(arch_name<Arch>() << " n=" << n << " seed=" << seed << " sum " << num(s)
+                                   << " exact " << num(d.exact_sum) << " sum|x| "
+                                   << num(d.abs_sum) << " bound " << num(bound));
+            CHECK(std::fabs(s - d.exact_sum) <= bound);
         }
     });
 }
@@ -228,23 +219,21 @@ TEMPLATE_TEST_CASE("kernels: sum with infinite values follows IEEE", "[kernels][
                    double)
 {
     using T = TestType;
-    const T inf = std::numeric_limits<T>::infinity();
-    for_each_arch([inf](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            if (n == 0)
-                continue;
-            for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
-                std::vector<T> x = normal_data<T>(n, n, 0.0, 1.0);
-                x[pos] = inf;
-                INFO(arch_name<Arch>() << " n=" << n << " infinite value at " << pos);
-                CHECK(robstat::simd::sum<Arch>(x.data(), n) == static_cast<double>(inf));
-                x[pos] = -inf;
-                CHECK(robstat::simd::sum<Arch>(x.data(), n) == -static_cast<double>(inf));
-                if (n >= 2) {
-                    x[(pos + 1) % n] = inf;
-                    CHECK(std::isnan(robstat::simd::sum<Arch>(x.data(), n)));  // inf - inf
-                }
+        if (n == 0)
+            return;
+        const T inf = std::numeric_limits<T>::infinity();
+        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
+            std::vector<T> x = normal_data<T>(n, n, 0.0, 1.0);
+            x[pos] = inf;
+            INFO(arch_name<Arch>() << " n=" << n << " infinite value at " << pos);
+            CHECK(robstat::simd::sum<Arch>(x.data(), n) == static_cast<double>(inf));
+            x[pos] = -inf;
+            CHECK(robstat::simd::sum<Arch>(x.data(), n) == -static_cast<double>(inf));
+            if (n >= 2) {
+                x[(pos + 1) % n] = inf;
+                CHECK(std::isnan(robstat::simd::sum<Arch>(x.data(), n)));  // inf - inf
             }
         }
     });
@@ -270,32 +259,30 @@ TEMPLATE_TEST_CASE("kernels: sum_omit_nan skips NaN and counts the rest", "[kern
                    double)
 {
     using T = TestType;
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    for_each_arch([nan](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            std::mt19937_64 rng(n);
-            auto x = normal_data<T>(n, 200 + n, 5.0, 1.0);
-            std::size_t nans = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                if (rng() % 5 == 0) {
-                    x[i] = nan;
-                    ++nans;
-                }
-            long double ref = 0;
-            for (T v : x)
-                if (!(v != v))
-                    ref += static_cast<long double>(v);
-            std::size_t count = 12345;
-            const double s = robstat::simd::sum_omit_nan<Arch>(x.data(), n, &count);
-            INFO(arch_name<Arch>() << " n=" << n << " NaNs=" << nans);
-            CHECK(count == n - nans);
-            CHECK(std::fabs(s - static_cast<double>(ref)) <= 2 * ulp(static_cast<double>(ref)));
-            std::vector<T> all(n, nan);
-            count = 12345;
-            CHECK(robstat::simd::sum_omit_nan<Arch>(all.data(), n, &count) == 0.0);
-            CHECK(count == 0);
-        }
+        const T nan = std::numeric_limits<T>::quiet_NaN();
+        std::mt19937_64 rng(n);
+        auto x = normal_data<T>(n, 200 + n, 5.0, 1.0);
+        std::size_t nans = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (rng() % 5 == 0) {
+                x[i] = nan;
+                ++nans;
+            }
+        long double ref = 0;
+        for (T v : x)
+            if (!(v != v))
+                ref += static_cast<long double>(v);
+        std::size_t count = 12345;
+        const double s = robstat::simd::sum_omit_nan<Arch>(x.data(), n, &count);
+        INFO(arch_name<Arch>() << " n=" << n << " NaNs=" << nans);
+        CHECK(count == n - nans);
+        CHECK(std::fabs(s - static_cast<double>(ref)) <= 2 * ulp(static_cast<double>(ref)));
+        std::vector<T> all(n, nan);
+        count = 12345;
+        CHECK(robstat::simd::sum_omit_nan<Arch>(all.data(), n, &count) == 0.0);
+        CHECK(count == 0);
     });
 }
 
@@ -303,32 +290,30 @@ TEMPLATE_TEST_CASE("kernels: sum_sq_dev is the corrected sum of squared deviatio
                    "[kernels][var]", float, double)
 {
     using T = TestType;
-    for_each_arch([](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            if (n == 0)
-                continue;
-            const auto x = normal_data<T>(n, 300 + n, 1e4, 2.0);
-            long double m = 0;
-            for (T v : x)
-                m += static_cast<long double>(v);
-            m /= static_cast<long double>(n);
-            long double ss = 0;
-            for (T v : x)
-                ss += (static_cast<long double>(v) - m) * (static_cast<long double>(v) - m);
-            // for any centre c near the mean, sum (x-c)^2 - (sum (x-c))^2 / n = sum (x-m)^2
-            for (double c : {static_cast<double>(m), static_cast<double>(m) + 0.3,
-                             static_cast<double>(m) - 1.7}) {
-                const double got = robstat::simd::sum_sq_dev<Arch>(x.data(), n, c);
-                INFO(arch_name<Arch>() << " n=" << n << " centre " << num(c) << " got " << num(got)
-                                       << " expected " << num(static_cast<double>(ss)));
-                // each x - c is rounded (relative error u): the error is a few u times
-                // sum (x - c)^2 = ss + n (c - m)^2
-                const double shift = c - static_cast<double>(m);
-                const double tol = 1e-12 * static_cast<double>(ss) +
-                                   16 * u * (static_cast<double>(ss) + static_cast<double>(n) * shift * shift);
-                CHECK(std::fabs(got - static_cast<double>(ss)) <= tol);
-            }
+        if (n == 0)
+            return;
+        const auto x = normal_data<T>(n, 300 + n, 1e4, 2.0);
+        long double m = 0;
+        for (T v : x)
+            m += static_cast<long double>(v);
+        m /= static_cast<long double>(n);
+        long double ss = 0;
+        for (T v : x)
+            ss += (static_cast<long double>(v) - m) * (static_cast<long double>(v) - m);
+        // for any centre c near the mean, sum (x-c)^2 - (sum (x-c))^2 / n = sum (x-m)^2
+        for (double c : {static_cast<double>(m), static_cast<double>(m) + 0.3,
+                         static_cast<double>(m) - 1.7}) {
+            const double got = robstat::simd::sum_sq_dev<Arch>(x.data(), n, c);
+            INFO(arch_name<Arch>() << " n=" << n << " centre " << num(c) << " got " << num(got)
+                                   << " expected " << num(static_cast<double>(ss)));
+            // each x - c is rounded (relative error u): the error is a few u times
+            // sum (x - c)^2 = ss + n (c - m)^2
+            const double shift = c - static_cast<double>(m);
+            const double tol = 1e-12 * static_cast<double>(ss) +
+                               16 * u * (static_cast<double>(ss) + static_cast<double>(n) * shift * shift);
+            CHECK(std::fabs(got - static_cast<double>(ss)) <= tol);
         }
     });
 }
@@ -338,34 +323,32 @@ TEMPLATE_TEST_CASE("kernels: sum_sq_dev is the corrected sum of squared deviatio
 TEMPLATE_TEST_CASE("kernels: has_nan finds a NaN at every position", "[kernels][nan]", float, double)
 {
     using T = TestType;
-    for_each_arch([](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            auto x = normal_data<T>(n, n, 0.0, 1.0);
-            if (n > 0)
-                x[0] = std::numeric_limits<T>::infinity();
-            if (n > 1)
-                x[n - 1] = -std::numeric_limits<T>::infinity();
-            INFO(arch_name<Arch>() << " n=" << n);
-            CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n));
-            const std::size_t step = n > 200 ? 37 : 1;
-            std::size_t missed = 0;
-            for (std::size_t i = 0; i < n; i += step) {
-                for (T nan : {std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),
-                              std::numeric_limits<T>::signaling_NaN()}) {
-                    const T keep = x[i];
-                    x[i] = nan;
-                    missed += !robstat::simd::has_nan<Arch>(x.data(), n);
-                    x[i] = keep;
-                }
+        auto x = normal_data<T>(n, n, 0.0, 1.0);
+        if (n > 0)
+            x[0] = std::numeric_limits<T>::infinity();
+        if (n > 1)
+            x[n - 1] = -std::numeric_limits<T>::infinity();
+        INFO(arch_name<Arch>() << " n=" << n);
+        CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n));
+        const std::size_t step = n > 200 ? 37 : 1;
+        std::size_t missed = 0;
+        for (std::size_t i = 0; i < n; i += step) {
+            for (T nan : {std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),
+                          std::numeric_limits<T>::signaling_NaN()}) {
+                const T keep = x[i];
+                x[i] = nan;
+                missed += !robstat::simd::has_nan<Arch>(x.data(), n);
+                x[i] = keep;
             }
-            if (n > 0) {
-                x[n - 1] = std::numeric_limits<T>::quiet_NaN();  // the very last element
-                CHECK(robstat::simd::has_nan<Arch>(x.data(), n));
-                CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n - 1));  // not read past n
-            }
-            CHECK(missed == 0);
         }
+        if (n > 0) {
+            x[n - 1] = std::numeric_limits<T>::quiet_NaN();  // the very last element
+            CHECK(robstat::simd::has_nan<Arch>(x.data(), n));
+            CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n - 1));  // not read past n
+        }
+        CHECK(missed == 0);
     });
 }
 
@@ -375,74 +358,72 @@ TEMPLATE_TEST_CASE("kernels: clip, abs_deviation and scaled_difference are exact
                    float, double)
 {
     using T = TestType;
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    const T inf = std::numeric_limits<T>::infinity();
-    for_each_arch([nan, inf](auto arch) {
+    for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::size_t n : test_sizes()) {
-            auto x = normal_data<T>(n, 400 + n, 1.0, 3.0);
-            if (n > 2) {
-                x[1] = nan;
-                x[n - 1] = inf;
-                x[n / 2] = -inf;
-            }
-            const T lo = T(-1.5), hi = T(2.25), c = T(0.75), f = T(0.6745), d = T(1.482602218505602);
-            std::vector<T> out(n + 1, T(-7));
-            INFO(arch_name<Arch>() << " n=" << n);
-
-            robstat::simd::clip<Arch>(x.data(), out.data(), n, lo, hi);
-            std::size_t bad = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const T want = x[i] != x[i] ? x[i] : std::min(std::max(x[i], lo), hi);
-                bad += !(want != want ? out[i] != out[i] : out[i] == want);
-            }
-            CHECK(bad == 0);
-            CHECK(out[n] == T(-7));
-
-            robstat::simd::abs_deviation<Arch>(x.data(), out.data(), n, c);
-            bad = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const T want = std::fabs(x[i] - c);
-                bad += !(want != want ? out[i] != out[i] : out[i] == want);
-            }
-            CHECK(bad == 0);
-            CHECK(out[n] == T(-7));
-
-            for (T factor : {T(1), f}) {
-                robstat::simd::scaled_difference<Arch>(x.data(), out.data(), n, c, factor, d);
-                bad = 0;
-                for (std::size_t i = 0; i < n; ++i) {
-                    const T want = factor == T(1) ? (x[i] - c) / d : factor * (x[i] - c) / d;
-                    bad += !(want != want ? out[i] != out[i] : out[i] == want);
-                }
-                INFO("factor " << factor);
-                CHECK(bad == 0);
-                CHECK(out[n] == T(-7));
-            }
-
-            // documented: out may alias x
-            auto y = x;
-            robstat::simd::clip<Arch>(y.data(), y.data(), n, lo, hi);
-            robstat::simd::clip<Arch>(x.data(), out.data(), n, lo, hi);
-            bad = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
-            CHECK(bad == 0);
-            y = x;
-            robstat::simd::abs_deviation<Arch>(y.data(), y.data(), n, c);
-            robstat::simd::abs_deviation<Arch>(x.data(), out.data(), n, c);
-            bad = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
-            CHECK(bad == 0);
-            y = x;
-            robstat::simd::scaled_difference<Arch>(y.data(), y.data(), n, c, f, d);
-            robstat::simd::scaled_difference<Arch>(x.data(), out.data(), n, c, f, d);
-            bad = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
-            CHECK(bad == 0);
+        const T nan = std::numeric_limits<T>::quiet_NaN();
+        const T inf = std::numeric_limits<T>::infinity();
+        auto x = normal_data<T>(n, 400 + n, 1.0, 3.0);
+        if (n > 2) {
+            x[1] = nan;
+            x[n - 1] = inf;
+            x[n / 2] = -inf;
         }
+        const T lo = T(-1.5), hi = T(2.25), c = T(0.75), f = T(0.6745), d = T(1.482602218505602);
+        std::vector<T> out(n + 1, T(-7));
+        INFO(arch_name<Arch>() << " n=" << n);
+
+        robstat::simd::clip<Arch>(x.data(), out.data(), n, lo, hi);
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T want = x[i] != x[i] ? x[i] : std::min(std::max(x[i], lo), hi);
+            bad += !(want != want ? out[i] != out[i] : out[i] == want);
+        }
+        CHECK(bad == 0);
+        CHECK(out[n] == T(-7));
+
+        robstat::simd::abs_deviation<Arch>(x.data(), out.data(), n, c);
+        bad = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T want = std::fabs(x[i] - c);
+            bad += !(want != want ? out[i] != out[i] : out[i] == want);
+        }
+        CHECK(bad == 0);
+        CHECK(out[n] == T(-7));
+
+        for (T factor : {T(1), f}) {
+            robstat::simd::scaled_difference<Arch>(x.data(), out.data(), n, c, factor, d);
+            bad = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const T want = factor == T(1) ? (x[i] - c) / d : factor * (x[i] - c) / d;
+                bad += !(want != want ? out[i] != out[i] : out[i] == want);
+            }
+            INFO("factor " << factor);
+            CHECK(bad == 0);
+            CHECK(out[n] == T(-7));
+        }
+
+        // documented: out may alias x
+        auto y = x;
+        robstat::simd::clip<Arch>(y.data(), y.data(), n, lo, hi);
+        robstat::simd::clip<Arch>(x.data(), out.data(), n, lo, hi);
+        bad = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
+        CHECK(bad == 0);
+        y = x;
+        robstat::simd::abs_deviation<Arch>(y.data(), y.data(), n, c);
+        robstat::simd::abs_deviation<Arch>(x.data(), out.data(), n, c);
+        bad = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
+        CHECK(bad == 0);
+        y = x;
+        robstat::simd::scaled_difference<Arch>(y.data(), y.data(), n, c, f, d);
+        robstat::simd::scaled_difference<Arch>(x.data(), out.data(), n, c, f, d);
+        bad = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            bad += !(y[i] != y[i] ? out[i] != out[i] : y[i] == out[i]);
+        CHECK(bad == 0);
     });
 }
 

@@ -1,8 +1,9 @@
 // Location estimators: mean, median, quantile (all methods), trimmed_mean,
 // winsorized_mean.
 //
-// Oracles are written here, independent of the library's code paths: a sorted
-// copy (std::sort) and naive long double loops. Results are checked
+// Oracles are written here and in test_support.hpp, independent of the
+// library's code paths: a sorted copy (std::sort) and naive long double loops.
+// Results are checked
 //   - exactly where the answer is an order statistic or the correctly rounded
 //     midpoint of two (median; quantile methods lower, higher, nearest, midpoint),
 //   - otherwise to a relative tolerance (double 1e-12; float 1e-6 against the
@@ -29,126 +30,15 @@
 #include <type_traits>
 #include <vector>
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 using Catch::Matchers::Matches;
 
-template <class T>
-constexpr double rel_tol()
-{
-    return std::is_same_v<T, float> ? 1e-6 : 1e-12;
-}
-
-constexpr double nan_d = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_d = std::numeric_limits<double>::infinity();
-
-std::vector<std::size_t> test_sizes()
-{
-    std::vector<std::size_t> v {0, 1, 2, 3, 100, 1000, 4099};
-    for (std::size_t w : {2u, 4u, 8u, 16u})
-        for (std::size_t k : {w - 1, w, w + 1, 2 * w + 1, 4 * w + 3})
-            v.push_back(k);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-
-constexpr std::array<std::ptrdiff_t, 4> test_strides {1, 2, 3, -1};
-
-/// Normal(10, 2) with about 5 % gross outliers on both sides.
-template <class T>
-std::vector<T> contaminated(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> nd(10.0, 2.0);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<T> x(n);
-    for (auto& v : x) {
-        double d = nd(rng);
-        const double r = u(rng);
-        if (r < 0.025)
-            d -= 200.0 * u(rng) + 50.0;
-        else if (r < 0.05)
-            d += 1000.0 * u(rng) + 50.0;
-        v = static_cast<T>(d);
-    }
-    return x;
-}
-
-/// Few distinct values: many ties.
-template <class T>
-std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> d(-3, 4);
-    std::vector<T> x(n);
-    for (auto& v : x)
-        v = static_cast<T>(0.5 * d(rng));
-    return x;
-}
-
-/// Values laid out with a stride in a larger buffer; gaps and guards hold NaN.
-template <class T>
-struct strided_input {
-    std::vector<T> storage;
-    std::size_t offset = 0;
-    std::ptrdiff_t stride = 1;
-    std::size_t n = 0;
-
-    strided_input(const std::vector<T>& x, std::ptrdiff_t stride_) : stride(stride_), n(x.size())
-    {
-        const auto a = static_cast<std::size_t>(stride < 0 ? -stride : stride);
-        T poison = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN()
-                                                         : std::numeric_limits<T>::max();
-        storage.assign(x.size() * a + 2, poison);
-        offset = 1 + (stride < 0 && n > 0 ? (n - 1) * a : 0);
-        for (std::size_t i = 0; i < n; ++i)
-            storage[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(offset) +
-                                             static_cast<std::ptrdiff_t>(i) * stride)] = x[i];
-    }
-    robstat::strided_span<const T> span() const { return {storage.data() + offset, n, stride}; }
-};
-
-std::string num(double v)
-{
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
-template <class T>
-robstat::strided_span<const T> cspan(const std::vector<T>& x)
-{
-    return {x.data(), x.size(), 1};
-}
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
-{
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
 // ---- oracles -------------------------------------------------------------------
-
-/// What an estimator should return: `value`, checked exactly or to
-/// rel_tol * max(|value|, scale).
-struct expectation {
-    double value = nan_d;
-    double scale = 0.0;
-    bool exact = false;
-};
-
-template <class T>
-std::vector<double> sorted_values(const std::vector<T>& x)
-{
-    std::vector<double> s;
-    for (T v : x)
-        if (!(v != v))
-            s.push_back(static_cast<double>(v));
-    std::sort(s.begin(), s.end());
-    return s;
-}
 
 /// Correctly rounded midpoint in R (each half exact for normal numbers, one rounding).
 template <class R>
@@ -249,28 +139,7 @@ expectation oracle_winsorized_mean(const std::vector<double>& s, double lower, d
     return e;
 }
 
-template <class R>
-bool satisfies(R got, const expectation& e, double tol)
-{
-    const double g = static_cast<double>(got);
-    if (std::isnan(e.value))
-        return std::isnan(g);
-    if (e.exact)
-        return got == static_cast<R>(e.value);
-    if (std::isinf(e.value))
-        return g == e.value;
-    return std::fabs(g - e.value) <= tol * std::max(std::fabs(e.value), e.scale);
-}
-
 // ---- the estimators under test, with their oracles --------------------------------
-
-template <class T>
-struct estimator {
-    using R = robstat::result_t<T>;
-    std::string name;
-    std::function<R(robstat::strided_span<const T>, robstat::options)> run;
-    std::function<expectation(const std::vector<double>& sorted)> oracle;
-};
 
 std::string trim_name(const char* f, robstat::trim_spec t)
 {
@@ -298,10 +167,6 @@ const std::vector<double> test_probs {0.0, 0.01, 0.1, 0.25, 1.0 / 3, 0.5, 0.6, 0
 
 const std::vector<robstat::trim_spec> test_trims {
     {0.0}, {0.05}, {0.1}, {0.25}, {0.4}, {0.45}, {0.5},
-    {0.1, 0.3}, {0.0, 0.2}, {0.3, 0.0}, {0.6, 0.3}, {0.05, 0.9}};
-
-const std::vector<robstat::trim_spec> test_limits {
-    {0.0}, {0.05}, {0.1}, {0.25}, {0.4}, {0.45},
     {0.1, 0.3}, {0.0, 0.2}, {0.3, 0.0}, {0.6, 0.3}, {0.05, 0.9}};
 
 template <class T>
@@ -342,17 +207,7 @@ std::vector<estimator<T>> location_estimators()
 template <class T>
 void check_all(const std::vector<T>& x, std::ptrdiff_t stride, const std::string& label)
 {
-    using R = robstat::result_t<T>;
-    const auto s = sorted_values(x);
-    const strided_input<T> in(x, stride);
-    for (const auto& est : location_estimators<T>()) {
-        const R got = est.run(in.span(), {});
-        const expectation e = est.oracle(s);
-        INFO(label << " n=" << x.size() << " stride=" << stride << " " << est.name);
-        INFO("got " << num(static_cast<double>(got)) << " expected " << num(e.value)
-                    << (e.exact ? " (exact)" : ""));
-        CHECK(satisfies(got, e, rel_tol<T>()));
-    }
+    check_estimators(location_estimators<T>(), x, stride, label);
 }
 
 } // namespace
@@ -735,49 +590,11 @@ TEMPLATE_TEST_CASE("location: linear interpolation next to an infinite value",
 TEMPLATE_TEST_CASE("location: NaN policies", "[location][nan]", float, double)
 {
     using T = TestType;
-    using R = robstat::result_t<T>;
     const T nan = std::numeric_limits<T>::quiet_NaN();
     const robstat::options propagate {robstat::nan_policy::propagate};
     const robstat::options omit {robstat::nan_policy::omit};
     const robstat::options raise {robstat::nan_policy::raise};
-    const auto estimators = location_estimators<T>();
-    for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 9u, 17u, 35u, 67u, 100u, 1000u}) {
-        const auto clean = contaminated<T>(n, 300 + n);
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
-            auto x = clean;
-            x.insert(x.begin() + static_cast<std::ptrdiff_t>(pos), nan);
-            if (n > 4)
-                x.insert(x.begin() + 3, nan);  // a second NaN
-            const auto s = sorted_values(clean);
-            for (std::ptrdiff_t stride : {1, 2, -1}) {
-                const strided_input<T> in(x, stride);
-                for (const auto& est : estimators) {
-                    INFO("n=" << n << " NaN at " << pos << " stride=" << stride << " " << est.name);
-                    CHECK(std::isnan(est.run(in.span(), propagate)));
-                    CHECK(std::isnan(est.run(in.span(), {})));  // propagate is the default
-                    const R got = est.run(in.span(), omit);
-                    const expectation e = est.oracle(s);
-                    INFO("omit: got " << num(got) << " expected " << num(e.value));
-                    CHECK(satisfies(got, e, rel_tol<T>()));
-                    CHECK_THROWS_AS(est.run(in.span(), raise), std::domain_error);
-                }
-            }
-        }
-    }
-    // all NaN
-    for (std::size_t n : {1u, 2u, 7u, 33u}) {
-        const std::vector<T> x(n, nan);
-        for (const auto& est : estimators) {
-            INFO("all-NaN n=" << n << " " << est.name);
-            CHECK(std::isnan(est.run(cspan(x), propagate)));
-            CHECK(std::isnan(est.run(cspan(x), omit)));
-            CHECK_THROWS_AS(est.run(cspan(x), raise), std::domain_error);
-        }
-    }
-    // raise does not throw without NaN
-    const auto clean = contaminated<T>(50, 1);
-    for (const auto& est : estimators)
-        CHECK_NOTHROW(est.run(cspan(clean), raise));
+    check_nan_policies(location_estimators<T>(), 300, 1);
     // vector-q overload
     std::vector<T> x = contaminated<T>(20, 2);
     x[4] = nan;
@@ -897,20 +714,10 @@ TEMPLATE_TEST_CASE("location: the input is never modified", "[location]", float,
         auto x = contaminated<T>(n, 11 + n);
         x[n / 3] = std::numeric_limits<T>::quiet_NaN();
         const auto before = x;
-        for (const auto& est : location_estimators<T>()) {
-            (void)est.run(cspan(x), omit);
-            (void)est.run(cspan(x), {});
-            INFO("n=" << n << " " << est.name);
-            REQUIRE(same_bits(x, before));
-        }
+        // contiguous, then strided: the whole buffer, gaps included, is untouched
+        check_estimators_keep_input(location_estimators<T>(), x, 3);
         (void)robstat::quantile(x, std::vector<double> {0.1, 0.5, 0.9}, robstat::quantile_method::linear,
                                 omit);
         CHECK(same_bits(x, before));
-        // strided: the whole buffer, gaps included, is untouched
-        const strided_input<T> in(x, 3);
-        const auto storage_before = in.storage;
-        for (const auto& est : location_estimators<T>())
-            (void)est.run(in.span(), omit);
-        CHECK(same_bits(in.storage, storage_before));
     }
 }

@@ -1,11 +1,12 @@
 // Element-wise robust transforms: winsorize, robust_zscore, modified_zscore.
 //
-// Oracles are written here: a sorted copy (std::sort) gives the cut points
-// x_(g_lo) and x_(n - g_hi - 1) (0-based) exactly, so winsorized values are
-// compared exactly; z-scores are computed in long double from the exact median
-// and raw MAD and compared to 1e-12 (double) or 1e-6 (float, against the double
-// computation on the same float-rounded inputs, relative to the magnitude of
-// the numbers subtracted, because a float result subtracts a rounded median).
+// Oracles are written here and in test_support.hpp: a sorted copy (std::sort)
+// gives the cut points x_(g_lo) and x_(n - g_hi - 1) (0-based) exactly, so
+// winsorized values are compared exactly; z-scores are computed in long double
+// from the exact median and raw MAD and compared to 1e-12 (double) or 1e-6
+// (float, against the double computation on the same float-rounded inputs,
+// relative to the magnitude of the numbers subtracted, because a float result
+// subtracts a rounded median).
 #include <catch2/catch.hpp>
 
 #include <robstat/robstat.hpp>
@@ -22,108 +23,13 @@
 #include <type_traits>
 #include <vector>
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 using Catch::Matchers::Matches;
-
-template <class T>
-constexpr double rel_tol()
-{
-    return std::is_same_v<T, float> ? 1e-6 : 1e-12;
-}
-
-constexpr double nan_d = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_d = std::numeric_limits<double>::infinity();
-
-std::string num(double v)
-{
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
-std::vector<std::size_t> test_sizes()
-{
-    std::vector<std::size_t> v {0, 1, 2, 3, 100, 1000, 4099};
-    for (std::size_t w : {2u, 4u, 8u, 16u})
-        for (std::size_t k : {w - 1, w, w + 1, 2 * w + 1, 4 * w + 3})
-            v.push_back(k);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-
-constexpr std::array<std::ptrdiff_t, 4> test_strides {1, 2, 3, -1};
-
-template <class T>
-std::vector<T> contaminated(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> nd(10.0, 2.0);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<T> x(n);
-    for (auto& v : x) {
-        double d = nd(rng);
-        const double r = u(rng);
-        if (r < 0.025)
-            d -= 200.0 * u(rng) + 50.0;
-        else if (r < 0.05)
-            d += 1000.0 * u(rng) + 50.0;
-        v = static_cast<T>(d);
-    }
-    return x;
-}
-
-template <class T>
-std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> d(-3, 4);
-    std::vector<T> x(n);
-    for (auto& v : x)
-        v = static_cast<T>(0.5 * d(rng));
-    return x;
-}
-
-template <class T>
-struct strided_input {
-    std::vector<T> storage;
-    std::size_t offset = 0;
-    std::ptrdiff_t stride = 1;
-    std::size_t n = 0;
-
-    strided_input(const std::vector<T>& x, std::ptrdiff_t stride_) : stride(stride_), n(x.size())
-    {
-        const auto a = static_cast<std::size_t>(stride < 0 ? -stride : stride);
-        T poison = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN()
-                                                         : std::numeric_limits<T>::max();
-        storage.assign(x.size() * a + 2, poison);
-        offset = 1 + (stride < 0 && n > 0 ? (n - 1) * a : 0);
-        for (std::size_t i = 0; i < n; ++i)
-            storage[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(offset) +
-                                             static_cast<std::ptrdiff_t>(i) * stride)] = x[i];
-    }
-    robstat::strided_span<const T> span() const { return {storage.data() + offset, n, stride}; }
-};
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
-{
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
-template <class T>
-std::vector<double> sorted_values(const std::vector<T>& x)
-{
-    std::vector<double> s;
-    for (T v : x)
-        if (!(v != v))
-            s.push_back(static_cast<double>(v));
-    std::sort(s.begin(), s.end());
-    return s;
-}
 
 // ---- oracles --------------------------------------------------------------------------
 
@@ -186,20 +92,13 @@ zscore_reference oracle_zscore(const std::vector<T>& x, double factor, double ma
     return r;
 }
 
+/// A z-score against its reference: NaN for NaN, equal if infinite, otherwise
+/// within tol * max(|want|, scale) (the rules of satisfies()).
 template <class R>
 bool z_matches(R got, double want, double scale, double tol)
 {
-    const double g = static_cast<double>(got);
-    if (std::isnan(want))
-        return std::isnan(g);
-    if (std::isinf(want))
-        return g == want;
-    return std::fabs(g - want) <= tol * std::max(std::fabs(want), scale);
+    return satisfies(got, expectation {want, scale, false}, tol);
 }
-
-const std::vector<robstat::trim_spec> test_limits {
-    {0.0}, {0.05}, {0.1}, {0.25}, {0.4}, {0.45},
-    {0.1, 0.3}, {0.0, 0.2}, {0.3, 0.0}, {0.6, 0.3}, {0.05, 0.9}};
 
 template <class T>
 void check_winsorize(const std::vector<T>& x, std::ptrdiff_t stride, robstat::trim_spec t,
@@ -339,28 +238,16 @@ TEMPLATE_TEST_CASE("outliers: winsorize NaN policies", "[outliers][winsorize][na
     const T nan = std::numeric_limits<T>::quiet_NaN();
     const robstat::options omit {robstat::nan_policy::omit};
     const robstat::options raise {robstat::nan_policy::raise};
-    for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 9u, 17u, 35u, 67u, 100u, 1000u}) {
-        const auto clean = contaminated<T>(n, 500 + n);
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
-            auto x = clean;
-            x.insert(x.begin() + static_cast<std::ptrdiff_t>(pos), nan);
-            if (n > 4)
-                x.insert(x.begin() + 3, nan);
-            for (std::ptrdiff_t stride : {1, 2, -1}) {
-                const strided_input<T> in(x, stride);
-                INFO("n=" << n << " NaN at " << pos << " stride=" << stride);
-                // propagate: the whole lane is NaN
-                std::vector<R> out(x.size());
-                robstat::winsorize(in.span(), out.data(), 0.1);
-                CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
-                // omit: NaN stays NaN, the rest is clipped at the cut points of the non-NaN values
-                for (auto t : test_limits)
-                    check_winsorize(x, stride, t, omit, "omit");
-                CHECK_THROWS_AS(robstat::winsorize(in.span(), out.data(), 0.1, raise),
-                                std::domain_error);
-            }
-        }
-    }
+    for_each_nan_placement<T>(500, [&](const nan_case<T>& c) {
+        // propagate: the whole lane is NaN
+        std::vector<R> out(c.x.size());
+        robstat::winsorize(c.in.span(), out.data(), 0.1);
+        CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
+        // omit: NaN stays NaN, the rest is clipped at the cut points of the non-NaN values
+        for (auto t : test_limits)
+            check_winsorize(c.x, c.stride, t, omit, "omit");
+        CHECK_THROWS_AS(robstat::winsorize(c.in.span(), out.data(), 0.1, raise), std::domain_error);
+    });
     const std::vector<T> all(9, nan);
     const auto p = robstat::winsorize(all, 0.1);
     CHECK(std::all_of(p.begin(), p.end(), [](R v) { return std::isnan(v); }));
@@ -478,29 +365,17 @@ TEMPLATE_TEST_CASE("outliers: z-score NaN policies", "[outliers][zscore][nan]", 
     const T nan = std::numeric_limits<T>::quiet_NaN();
     const robstat::options omit {robstat::nan_policy::omit};
     const robstat::options raise {robstat::nan_policy::raise};
-    for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 9u, 17u, 35u, 67u, 100u, 1000u}) {
-        const auto clean = contaminated<T>(n, 600 + n);
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
-            auto x = clean;
-            x.insert(x.begin() + static_cast<std::ptrdiff_t>(pos), nan);
-            if (n > 4)
-                x.insert(x.begin() + 3, nan);
-            for (std::ptrdiff_t stride : {1, 2, -1}) {
-                const strided_input<T> in(x, stride);
-                INFO("n=" << n << " NaN at " << pos << " stride=" << stride);
-                std::vector<R> out(x.size());
-                robstat::robust_zscore(in.span(), out.data());
-                CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
-                robstat::modified_zscore(in.span(), out.data());
-                CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
-                check_zscores(x, stride, omit, "omit");
-                CHECK_THROWS_AS(robstat::robust_zscore(in.span(), out.data(), raise),
-                                std::domain_error);
-                CHECK_THROWS_AS(robstat::modified_zscore(in.span(), out.data(), raise),
-                                std::domain_error);
-            }
-        }
-    }
+    for_each_nan_placement<T>(600, [&](const nan_case<T>& c) {
+        std::vector<R> out(c.x.size());
+        robstat::robust_zscore(c.in.span(), out.data());
+        CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
+        robstat::modified_zscore(c.in.span(), out.data());
+        CHECK(std::all_of(out.begin(), out.end(), [](R v) { return std::isnan(v); }));
+        check_zscores(c.x, c.stride, omit, "omit");
+        CHECK_THROWS_AS(robstat::robust_zscore(c.in.span(), out.data(), raise), std::domain_error);
+        CHECK_THROWS_AS(robstat::modified_zscore(c.in.span(), out.data(), raise),
+                        std::domain_error);
+    });
     const std::vector<T> all(5, nan);
     for (const auto& z : {robstat::robust_zscore(all), robstat::modified_zscore(all),
                           robstat::robust_zscore(all, omit), robstat::modified_zscore(all, omit)})

@@ -27,6 +27,10 @@
 #error "ROBSTAT_TEST_DATA_DIR must be defined (tests/CMakeLists.txt)"
 #endif
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 struct ref_row {
@@ -163,12 +167,6 @@ double magnitude(const ref_row& r, const std::vector<double>& x)
 }
 
 template <class T>
-robstat::strided_span<const T> const_span(const std::vector<T>& x)
-{
-    return {x.data(), x.size(), 1};
-}
-
-template <class T>
 robstat::result_t<T> evaluate(const ref_row& r, robstat::strided_span<const T> x)
 {
     if (r.statistic == "median")
@@ -202,14 +200,6 @@ bool matches(double actual, double expected, double rel, double scale)
     return std::fabs(actual - expected) <= tol;
 }
 
-std::string num(double v)
-{
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
 std::string describe(const ref_row& r)
 {
     std::ostringstream os;
@@ -223,26 +213,6 @@ std::string describe(const ref_row& r)
     os << " expected=" << r.expected;
     return os.str();
 }
-
-/// x laid out with the given stride inside a larger buffer whose gaps hold NaN
-/// (a read of a gap would show up as a NaN result).
-struct strided_copy {
-    std::vector<double> storage;
-    const double* first = nullptr;
-    std::ptrdiff_t stride = 1;
-    std::size_t n = 0;
-
-    strided_copy(const std::vector<double>& x, std::ptrdiff_t stride_) : stride(stride_), n(x.size())
-    {
-        const std::size_t a = static_cast<std::size_t>(stride < 0 ? -stride : stride);
-        storage.assign(x.size() * a + 2, std::numeric_limits<double>::quiet_NaN());
-        double* base = storage.data() + 1 + (stride < 0 ? (x.size() - 1) * a : 0);
-        for (std::size_t i = 0; i < x.size(); ++i)
-            base[static_cast<std::ptrdiff_t>(i) * stride] = x[i];
-        first = base;
-    }
-    robstat::strided_span<const double> span() const { return {first, n, stride}; }
-};
 
 } // namespace
 
@@ -275,7 +245,7 @@ TEST_CASE("reference: double results match R to 1e-13", "[reference]")
     for (const auto& r : t.rows) {
         const auto& x = t.inputs.at(r.case_name);
         const double scale = magnitude(r, x);
-        const double got = evaluate<double>(r, const_span(x));
+        const double got = evaluate<double>(r, cspan(x));
         INFO(describe(r) << " got=" << num(got));
         CHECK(matches(got, r.expected, 1e-13, scale));
     }
@@ -287,7 +257,7 @@ TEST_CASE("reference: strided and reversed views give the R results", "[referenc
     for (std::ptrdiff_t stride : {2, 3, -1, -2}) {
         for (const auto& r : t.rows) {
             const auto& x = t.inputs.at(r.case_name);
-            const strided_copy sc(x, stride);
+            const strided_input<double> sc(x, stride);
             const double got = evaluate<double>(r, sc.span());
             INFO(describe(r) << " stride=" << stride << " got=" << num(got));
             CHECK(matches(got, r.expected, 1e-13, magnitude(r, x)));
@@ -334,8 +304,8 @@ TEST_CASE("reference: float input agrees with the double computation on float-ro
             continue;
         std::vector<float> xf(x.begin(), x.end());
         std::vector<double> xfd(xf.begin(), xf.end());
-        const float got = evaluate<float>(r, const_span(xf));
-        const double want = evaluate<double>(r, const_span(xfd));
+        const float got = evaluate<float>(r, cspan(xf));
+        const double want = evaluate<double>(r, cspan(xfd));
         // MAD and IQR are differences of rounded float order statistics: their
         // error is relative to the magnitude of those, not of the result.
         const double scale = magnitude(r, xfd);

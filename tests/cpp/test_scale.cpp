@@ -1,8 +1,9 @@
 // Scale estimators: var, stddev (two-pass, compensated), mad, mad_about, iqr.
 //
-// Oracles are written here: a sorted copy (std::sort) and naive long double
-// loops. double results are checked to 1e-12 relative, float results to 1e-6
-// relative against the double computation on the same float-rounded inputs.
+// Oracles are written here and in test_support.hpp: a sorted copy (std::sort)
+// and naive long double loops. double results are checked to 1e-12 relative,
+// float results to 1e-6 relative against the double computation on the same
+// float-rounded inputs.
 // The tolerance is relative to the magnitude of the values combined (for the
 // MAD: the median the deviations are taken from; for the IQR: the quartiles),
 // because a float result rounds those before subtracting.
@@ -23,121 +24,15 @@
 #include <type_traits>
 #include <vector>
 
+#include "test_support.hpp"
+
+using namespace robstat_test;
+
 namespace {
 
 using Catch::Matchers::Matches;
 
-template <class T>
-constexpr double rel_tol()
-{
-    return std::is_same_v<T, float> ? 1e-6 : 1e-12;
-}
-
-constexpr double nan_d = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_d = std::numeric_limits<double>::infinity();
-
-std::string num(double v)
-{
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
-std::vector<std::size_t> test_sizes()
-{
-    std::vector<std::size_t> v {0, 1, 2, 3, 100, 1000, 4099};
-    for (std::size_t w : {2u, 4u, 8u, 16u})
-        for (std::size_t k : {w - 1, w, w + 1, 2 * w + 1, 4 * w + 3})
-            v.push_back(k);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-
-constexpr std::array<std::ptrdiff_t, 4> test_strides {1, 2, 3, -1};
-
-template <class T>
-std::vector<T> contaminated(std::size_t n, std::uint64_t seed, double center = 10.0)
-{
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> nd(center, 2.0);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<T> x(n);
-    for (auto& v : x) {
-        double d = nd(rng);
-        const double r = u(rng);
-        if (r < 0.025)
-            d -= 200.0 * u(rng) + 50.0;
-        else if (r < 0.05)
-            d += 1000.0 * u(rng) + 50.0;
-        v = static_cast<T>(d);
-    }
-    return x;
-}
-
-template <class T>
-std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> d(-3, 4);
-    std::vector<T> x(n);
-    for (auto& v : x)
-        v = static_cast<T>(0.5 * d(rng));
-    return x;
-}
-
-template <class T>
-struct strided_input {
-    std::vector<T> storage;
-    std::size_t offset = 0;
-    std::ptrdiff_t stride = 1;
-    std::size_t n = 0;
-
-    strided_input(const std::vector<T>& x, std::ptrdiff_t stride_) : stride(stride_), n(x.size())
-    {
-        const auto a = static_cast<std::size_t>(stride < 0 ? -stride : stride);
-        T poison = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN()
-                                                         : std::numeric_limits<T>::max();
-        storage.assign(x.size() * a + 2, poison);
-        offset = 1 + (stride < 0 && n > 0 ? (n - 1) * a : 0);
-        for (std::size_t i = 0; i < n; ++i)
-            storage[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(offset) +
-                                             static_cast<std::ptrdiff_t>(i) * stride)] = x[i];
-    }
-    robstat::strided_span<const T> span() const { return {storage.data() + offset, n, stride}; }
-};
-
-template <class T>
-robstat::strided_span<const T> cspan(const std::vector<T>& x)
-{
-    return {x.data(), x.size(), 1};
-}
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
-{
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
 // ---- oracles --------------------------------------------------------------------------
-
-struct expectation {
-    double value = nan_d;
-    double scale = 0.0;  // tolerance is rel * max(|value|, scale)
-};
-
-template <class T>
-std::vector<double> sorted_values(const std::vector<T>& x)
-{
-    std::vector<double> s;
-    for (T v : x)
-        if (!(v != v))
-            s.push_back(static_cast<double>(v));
-    std::sort(s.begin(), s.end());
-    return s;
-}
 
 /// Median of sorted values, the even case as the exact midpoint (long double).
 long double median_sorted(const std::vector<double>& s)
@@ -202,25 +97,6 @@ expectation oracle_iqr(const std::vector<double>& s, double scale)
     return {static_cast<double>((q3 - q1) * scale), magnitude * scale};
 }
 
-template <class R>
-bool satisfies(R got, const expectation& e, double tol)
-{
-    const double g = static_cast<double>(got);
-    if (std::isnan(e.value))
-        return std::isnan(g);
-    if (std::isinf(e.value))
-        return g == e.value;
-    return std::fabs(g - e.value) <= tol * std::max(std::fabs(e.value), e.scale);
-}
-
-template <class T>
-struct estimator {
-    using R = robstat::result_t<T>;
-    std::string name;
-    std::function<R(robstat::strided_span<const T>, robstat::options)> run;
-    std::function<expectation(const std::vector<double>& sorted)> oracle;
-};
-
 template <class T>
 std::vector<estimator<T>> scale_estimators()
 {
@@ -260,15 +136,7 @@ std::vector<estimator<T>> scale_estimators()
 template <class T>
 void check_all(const std::vector<T>& x, std::ptrdiff_t stride, const std::string& label)
 {
-    const auto s = sorted_values(x);
-    const strided_input<T> in(x, stride);
-    for (const auto& est : scale_estimators<T>()) {
-        const auto got = est.run(in.span(), {});
-        const expectation e = est.oracle(s);
-        INFO(label << " n=" << x.size() << " stride=" << stride << " " << est.name);
-        INFO("got " << num(static_cast<double>(got)) << " expected " << num(e.value));
-        CHECK(satisfies(got, e, rel_tol<T>()));
-    }
+    check_estimators(scale_estimators<T>(), x, stride, label);
 }
 
 /// Phi^{-1}(p) by Newton's method on 0.5 erfc(-x / sqrt 2), in long double.
@@ -433,47 +301,7 @@ TEMPLATE_TEST_CASE("scale: infinite values", "[scale][inf]", float, double)
 
 TEMPLATE_TEST_CASE("scale: NaN policies", "[scale][nan]", float, double)
 {
-    using T = TestType;
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    const robstat::options propagate {robstat::nan_policy::propagate};
-    const robstat::options omit {robstat::nan_policy::omit};
-    const robstat::options raise {robstat::nan_policy::raise};
-    const auto estimators = scale_estimators<T>();
-    for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 9u, 17u, 35u, 67u, 100u, 1000u}) {
-        const auto clean = contaminated<T>(n, 400 + n);
-        const auto s = sorted_values(clean);
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
-            auto x = clean;
-            x.insert(x.begin() + static_cast<std::ptrdiff_t>(pos), nan);
-            if (n > 4)
-                x.insert(x.begin() + 3, nan);
-            for (std::ptrdiff_t stride : {1, 2, -1}) {
-                const strided_input<T> in(x, stride);
-                for (const auto& est : estimators) {
-                    INFO("n=" << n << " NaN at " << pos << " stride=" << stride << " " << est.name);
-                    CHECK(std::isnan(est.run(in.span(), propagate)));
-                    CHECK(std::isnan(est.run(in.span(), {})));
-                    const auto got = est.run(in.span(), omit);
-                    const expectation e = est.oracle(s);
-                    INFO("omit: got " << num(static_cast<double>(got)) << " expected " << num(e.value));
-                    CHECK(satisfies(got, e, rel_tol<T>()));
-                    CHECK_THROWS_AS(est.run(in.span(), raise), std::domain_error);
-                }
-            }
-        }
-    }
-    for (std::size_t n : {1u, 2u, 7u, 33u}) {
-        const std::vector<T> x(n, nan);
-        for (const auto& est : estimators) {
-            INFO("all-NaN n=" << n << " " << est.name);
-            CHECK(std::isnan(est.run(cspan(x), propagate)));
-            CHECK(std::isnan(est.run(cspan(x), omit)));
-            CHECK_THROWS_AS(est.run(cspan(x), raise), std::domain_error);
-        }
-    }
-    const auto clean = contaminated<T>(50, 3);
-    for (const auto& est : estimators)
-        CHECK_NOTHROW(est.run(cspan(clean), raise));
+    check_nan_policies(scale_estimators<TestType>(), 400, 3);
 }
 
 TEMPLATE_TEST_CASE("scale: invalid scale throws std::invalid_argument naming it", "[scale][invalid]",
@@ -522,21 +350,9 @@ TEST_CASE("scale: integer input computes in double", "[scale][int]")
 TEMPLATE_TEST_CASE("scale: the input is never modified", "[scale]", float, double)
 {
     using T = TestType;
-    const robstat::options omit {robstat::nan_policy::omit};
     for (std::size_t n : {2u, 17u, 100u, 1000u}) {
         auto x = contaminated<T>(n, 21 + n);
         x[n / 3] = std::numeric_limits<T>::quiet_NaN();
-        const auto before = x;
-        for (const auto& est : scale_estimators<T>()) {
-            (void)est.run(cspan(x), omit);
-            (void)est.run(cspan(x), {});
-            INFO("n=" << n << " " << est.name);
-            REQUIRE(same_bits(x, before));
-        }
-        const strided_input<T> in(x, 2);
-        const auto storage_before = in.storage;
-        for (const auto& est : scale_estimators<T>())
-            (void)est.run(in.span(), omit);
-        CHECK(same_bits(in.storage, storage_before));
+        check_estimators_keep_input(scale_estimators<T>(), x, 2);
     }
 }
