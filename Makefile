@@ -1,7 +1,8 @@
 # robstat: the two commands of the README.
 #   make demo   set up, build, and summarise the bundled measurement data
 #   make test   set up, build, and run every check CI runs
-# Other targets: make bench (side-by-side benchmarks), make clean.
+# Other targets: make test-qemu (the C++ tests and the module under emulated
+# older CPUs; part of make test), make bench (side-by-side benchmarks), make clean.
 
 SHELL   := /bin/bash
 PYTHON  ?= python3
@@ -12,7 +13,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES := $(shell find include python -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
-.PHONY: all setup demo test test-cpp test-python bench clean
+.PHONY: all setup demo test build-cpp test-cpp test-python test-qemu bench clean
 
 all: test
 
@@ -37,16 +38,25 @@ setup: $(BUILD)/.apt $(VENV)/.robstat
 demo: setup
 	$(VPY) examples/demo.py --out $(BUILD)/demo
 
-test: test-cpp test-python
+test: test-cpp test-python test-qemu
 
-test-cpp: $(BUILD)/.apt
+build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
 	      -DROBSTAT_BUILD_BENCHMARKS=ON
 	cmake --build $(BUILD)/cpp -j $(JOBS)
+
+test-cpp: build-cpp
 	ctest --test-dir $(BUILD)/cpp --output-on-failure -j $(JOBS)
 
 test-python: setup
 	$(VPY) -m pytest -q tests/python
+
+# Runtime dispatch on CPUs older than this one (docs/dispatch.md): the C++ dispatch
+# tests and the installed module under qemu-x86_64 -cpu Nehalem (must pick sse2) and
+# -cpu Haswell (must pick avx2). About a minute. x86-64 hosts only.
+test-qemu: build-cpp setup
+	@if [ "$$(uname -m)" != x86_64 ]; then echo "test-qemu: skipped (not an x86-64 host)"; \
+	else tests/tools/run_qemu_tests.sh $(BUILD)/cpp/tests $(VPY); fi
 
 # --- extras ---------------------------------------------------------------------
 bench: setup test-cpp

@@ -1,29 +1,51 @@
 // robstat._core: glue only. Every function takes an ndarray whose LAST axis is
 // the one to reduce or transform (robstat/_api.py moves the requested axes
 // there with views), reads float32/float64 data in place through its strides,
-// releases the GIL, and runs the header-only lane functions over every lane.
-// The maths lives in include/robstat/; nothing here computes a statistic.
+// releases the GIL, and runs the lane functions of the dispatch table chosen at
+// import (dispatch/, docs/dispatch.md) over every lane, optionally on several
+// threads (`workers`). The maths lives in include/robstat/; nothing here
+// computes a statistic.
+//
+// This translation unit is compiled at baseline (no -m flags). It includes the
+// robstat headers only for argument parsing and validation; every lane
+// function runs through the table.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
 #include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 #include <robstat/robstat.hpp>
 
-#include <string>
-#include <vector>
+#include "dispatch/dispatch.hpp"
+#include "dispatch/table.hpp"
 
 namespace py = pybind11;
-using Arch = xsimd::default_arch;
+namespace rd = robstat_dispatch;
 
 namespace {
 
+/// The table chosen at import (set once, in the module initialiser).
+const rd::table* g_active = nullptr;
+
+// ---- lanes -------------------------------------------------------------------------
+
 /// The lanes of an array along its last axis, in C order of the other axes.
 struct lane_layout {
-    std::vector<py::ssize_t> outer_shape;
-    std::vector<py::ssize_t> outer_strides; // in elements
+    std::vector<std::ptrdiff_t> outer_shape;
+    std::vector<std::ptrdiff_t> outer_strides; // in elements
     std::size_t n_lanes = 1;
     std::size_t lane_size = 0;
     std::ptrdiff_t lane_stride = 1; // in elements
@@ -33,6 +55,8 @@ struct lane_layout {
     {
         if (a.ndim() < 1)
             throw std::invalid_argument("internal: expected at least one dimension");
+        if (static_cast<std::size_t>(a.ndim()) - 1 > rd::max_outer_ndim)
+            throw std::invalid_argument("internal: too many dimensions");
         lane_layout L;
         const auto nd = a.ndim();
         for (py::ssize_t d = 0; d < nd; ++d) {
@@ -49,32 +73,13 @@ struct lane_layout {
         return L;
     }
 
-    /// Calls f(lane_index, element_offset) for every lane, in C order.
-    template <class F>
-    void for_each(F&& f) const
+    template <class T>
+    rd::lanes<T> view(const T* base) const
     {
-        const std::size_t k = outer_shape.size();
-        std::vector<py::ssize_t> idx(k, 0);
-        std::ptrdiff_t offset = 0;
-        for (std::size_t lane = 0; lane < n_lanes; ++lane) {
-            f(lane, offset);
-            for (std::size_t d = k; d-- > 0;) { // odometer increment
-                if (++idx[d] < outer_shape[d]) {
-                    offset += outer_strides[d];
-                    break;
-                }
-                offset -= outer_strides[d] * (outer_shape[d] - 1);
-                idx[d] = 0;
-            }
-        }
+        return {base,          n_lanes,           lane_size,           lane_stride,
+                outer_shape.size(), outer_shape.data(), outer_strides.data()};
     }
 };
-
-template <class T>
-const T* base_of(const py::array& a)
-{
-    return static_cast<const T*>(a.data());
-}
 
 bool is_dtype(const py::array& a, char kind, py::ssize_t itemsize)
 {
@@ -92,175 +97,278 @@ py::object with_float_array(const py::array& a, F&& f)
     throw py::type_error("internal: robstat._core expects float32 or float64 arrays");
 }
 
-/// Reduce every lane to one value. Returns (result array of the outer shape,
-/// number of lanes with at most `min_used` values used).
-template <class LaneFn>
-py::object reduce_lanes(const py::array& a, std::size_t min_used, LaneFn&& lane_fn)
+// ---- workers -----------------------------------------------------------------------
+
+/// Threads are only worth starting when each gets enough work: starting and
+/// joining one costs ~100 us on a 2-vCPU VM, so a thread should get a few
+/// hundred us of work. Work is counted in "sum-equivalent values": a value
+/// costs ~0.4 ns in the sum-based lane functions (mean, var) and ~5-10 ns in
+/// those that select order statistics (median, quantiles, trimmed means, MAD,
+/// transforms). Measured break-even with 2 threads: mean ~600k values,
+/// median ~30k values (docs/dispatch.md, "workers").
+#ifndef ROBSTAT_MIN_WORK_PER_THREAD // (overridable, to measure it)
+#define ROBSTAT_MIN_WORK_PER_THREAD (1u << 19)
+#endif
+constexpr std::size_t min_work_per_thread = ROBSTAT_MIN_WORK_PER_THREAD;
+constexpr std::size_t cost_sum = 1;     ///< per value: mean, var
+constexpr std::size_t cost_select = 16; ///< per value: everything that selects
+
+/// CPUs this process may run on (its affinity mask, which honours taskset and
+/// cgroup cpusets), falling back to std::thread::hardware_concurrency().
+std::size_t usable_cpus()
 {
-    return with_float_array(a, [&](auto tag) -> py::object {
-        using T = decltype(tag);
-        const auto L = lane_layout::of<T>(a);
-        py::array_t<T> out(L.outer_shape);
-        T* o = out.mutable_data();
-        const T* base = base_of<T>(a);
-        std::size_t n_small = 0;
-        {
-            py::gil_scoped_release nogil;
-            robstat::workspace<T> ws;
-            L.for_each([&](std::size_t lane, std::ptrdiff_t off) {
-                o[lane] = lane_fn(robstat::strided_span<const T> {base + off, L.lane_size,
-                                                                  L.lane_stride},
-                                  ws);
-                n_small += ws.n_used <= min_used;
-            });
-        }
-        return py::make_tuple(out, n_small);
-    });
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0)
+            return static_cast<std::size_t>(n);
+    }
+#endif
+    const unsigned n = std::thread::hardware_concurrency();
+    return n ? n : 1;
 }
 
-/// Transform every lane into a lane of the same length. Returns (array of the
-/// input's shape, C order; number of non-empty lanes that had no usable value).
-template <class LaneFn>
-py::object transform_lanes(const py::array& a, LaneFn&& lane_fn)
+/// workers >= 1: at most that many threads; -1: one per usable CPU; -2: all
+/// but one, ... (SciPy's convention). 0 is an error.
+std::size_t requested_workers(long workers)
 {
+    if (workers >= 1)
+        return static_cast<std::size_t>(workers);
+    if (workers < 0) {
+        const auto cpus = static_cast<long>(usable_cpus());
+        return static_cast<std::size_t>(std::max(1L, cpus + 1 + workers));
+    }
+    throw std::invalid_argument("workers must be a positive number of threads, or -1 for one "
+                                "per CPU (-2 for all but one, ...); got 0");
+}
+
+/// Number of threads for n_lanes lanes of lane_size values costing `cost`
+/// each: never more than the lanes, nor than one per min_work_per_thread.
+std::size_t plan_threads(std::size_t n_lanes, std::size_t lane_size, long workers,
+                         std::size_t cost = cost_select)
+{
+    const std::size_t want = requested_workers(workers);
+    if (want <= 1 || n_lanes < 2)
+        return 1;
+    const double work = static_cast<double>(n_lanes) *
+                        static_cast<double>(std::max<std::size_t>(lane_size, 1)) *
+                        static_cast<double>(cost);
+    const auto by_work = static_cast<std::size_t>(
+        std::max(1.0, std::min(work / static_cast<double>(min_work_per_thread), 1e9)));
+    return std::min({want, n_lanes, by_work});
+}
+
+/// Splits lanes [0, n_lanes) into n_threads contiguous blocks and runs
+/// f(begin, end) -> count on each, the first block on the calling thread.
+/// Returns the sum of the counts; rethrows the first block's exception.
+template <class F>
+std::size_t run_blocks(std::size_t n_lanes, std::size_t n_threads, F&& f)
+{
+    if (n_threads <= 1)
+        return f(std::size_t {0}, n_lanes);
+    std::vector<std::size_t> counts(n_threads, 0);
+    std::vector<std::exception_ptr> errors(n_threads);
+    auto block = [&](std::size_t t) {
+        const std::size_t b = n_lanes / n_threads * t + std::min(t, n_lanes % n_threads);
+        const std::size_t e = b + n_lanes / n_threads + (t < n_lanes % n_threads ? 1 : 0);
+        try {
+            counts[t] = f(b, e);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    threads.reserve(n_threads - 1);
+    std::size_t started = 1;
+    for (; started < n_threads; ++started) {
+        try {
+            threads.emplace_back(block, started);
+        } catch (const std::system_error&) { // out of threads: do the rest here
+            break;
+        }
+    }
+    block(0);
+    for (std::size_t t = started; t < n_threads; ++t)
+        block(t);
+    for (auto& th : threads)
+        th.join();
+    for (const auto& err : errors)
+        if (err)
+            std::rethrow_exception(err);
+    std::size_t total = 0;
+    for (std::size_t c : counts)
+        total += c;
+    return total;
+}
+
+// ---- running a table entry ---------------------------------------------------------
+
+template <class T>
+rd::block_fn<T> fn_of(const rd::entry& e)
+{
+    if constexpr (std::is_same_v<T, float>)
+        return e.f32;
+    else
+        return e.f64;
+}
+
+/// Runs one entry of the active table over every lane of `a`. Returns
+/// (result array, number of small lanes); the result's shape follows the
+/// entry's kind: the outer shape (reduce), outer shape + (nq,) (quantile), or
+/// the input's shape in C order (transform).
+py::object run(const py::array& a, rd::entry rd::table::*which, const rd::lane_args& args,
+               long workers, std::size_t cost = cost_select)
+{
+    const rd::entry& e = g_active->*which;
     return with_float_array(a, [&](auto tag) -> py::object {
         using T = decltype(tag);
         const auto L = lane_layout::of<T>(a);
-        std::vector<py::ssize_t> shape(a.shape(), a.shape() + a.ndim());
+        std::vector<py::ssize_t> shape;
+        switch (e.k) {
+        case rd::kind::reduce:
+            shape.assign(L.outer_shape.begin(), L.outer_shape.end());
+            break;
+        case rd::kind::quantile:
+            shape.assign(L.outer_shape.begin(), L.outer_shape.end());
+            shape.push_back(static_cast<py::ssize_t>(args.nq));
+            break;
+        case rd::kind::transform:
+            shape.assign(a.shape(), a.shape() + a.ndim());
+            break;
+        }
+        const std::size_t n_threads = plan_threads(L.n_lanes, L.lane_size, workers, cost);
         py::array_t<T> out(shape);
         T* o = out.mutable_data();
-        const T* base = base_of<T>(a);
+        const rd::lanes<T> lanes = L.view(static_cast<const T*>(a.data()));
+        const rd::block_fn<T> fn = fn_of<T>(e);
         std::size_t n_small = 0;
         {
             py::gil_scoped_release nogil;
-            robstat::workspace<T> ws;
-            L.for_each([&](std::size_t lane, std::ptrdiff_t off) {
-                lane_fn(robstat::strided_span<const T> {base + off, L.lane_size, L.lane_stride},
-                        o + lane * L.lane_size, ws);
-                n_small += L.lane_size > 0 && ws.n_used == 0;
+            n_small = run_blocks(L.n_lanes, n_threads, [&](std::size_t b, std::size_t end) {
+                return fn(lanes, b, end, args, o);
             });
         }
         return py::make_tuple(out, n_small);
     });
 }
 
-robstat::trim_spec trim_of(double lower, double upper) { return {lower, upper}; }
+rd::lane_args args_with_nan(const std::string& nan)
+{
+    rd::lane_args a {};
+    a.nan = static_cast<int>(robstat::parse_nan_policy(nan));
+    a.scale = 1.0;
+    a.factor = 1.0;
+    return a;
+}
+
+std::vector<std::string> names_of(const std::vector<const rd::table*>& ts)
+{
+    std::vector<std::string> out;
+    for (const rd::table* t : ts)
+        out.emplace_back(t->name);
+    return out;
+}
 
 } // namespace
 
 PYBIND11_MODULE(_core, m)
 {
+    // Pick the table once. An unknown or unsupported ROBSTAT_FORCE_ARCH throws
+    // std::runtime_error here, which pybind11 turns into ImportError.
+    g_active = &rd::select_table_from_env();
+
     m.doc() = "robstat compiled core (glue over the header-only C++ API; use the robstat "
               "package, not this module)";
     m.attr("__version__") = ROBSTAT_VERSION;
-    m.def("simd_arch", [] { return std::string(Arch::name()); },
-          "Name of the SIMD instruction set the kernels were compiled for.");
+    m.def("simd_arch", [] { return std::string(g_active->name); },
+          "Name of the instruction set of the active kernels: 'sse2', 'avx2' or 'avx512'.");
+    m.def("available_archs", [] { return names_of(rd::available_tables()); },
+          "Instruction sets compiled into this module that this CPU can run, baseline first.");
+    m.def("compiled_archs", [] { return names_of(rd::compiled_tables()); },
+          "Instruction sets compiled into this module, baseline first.");
+    m.def("_cpu_features", [] { return rd::feature_names(rd::cpu_features()); },
+          "The CPU features robstat's dispatcher detected (for bug reports).");
+    m.def("_threads_for", &plan_threads, py::arg("n_lanes"), py::arg("lane_size"),
+          py::arg("workers"), py::arg("cost") = cost_select,
+          "Number of threads a call over n_lanes lanes of lane_size values would use "
+          "(cost per value: 1 for mean and var, 16, the default, for the others).");
 
-    using robstat::parse_nan_policy;
     namespace d = robstat::detail;
+    using T = rd::table;
 
-    m.def("mean", [](const py::array& a, const std::string& nan) {
-        const auto p = parse_nan_policy(nan);
-        return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-            return d::mean_lane<Arch>(x, p, ws);
-        });
-    }, py::arg("a"), py::arg("nan"));
-    m.def("var", [](const py::array& a, double ddof, const std::string& nan) {
-        const auto p = parse_nan_policy(nan);
+    m.def("mean", [](const py::array& a, const std::string& nan, long workers) {
+        return run(a, &T::mean, args_with_nan(nan), workers, cost_sum);
+    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("var", [](const py::array& a, double ddof, const std::string& nan, long workers) {
+        auto args = args_with_nan(nan);
+        args.ddof = ddof;
         // n - ddof <= 0 exactly when n <= floor(ddof)
-        const auto min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
-        return reduce_lanes(a, min_used, [&](auto x, auto& ws) {
-            return d::var_lane<Arch>(x, ddof, p, ws);
-        });
-    }, py::arg("a"), py::arg("ddof"), py::arg("nan"));
-    m.def("median", [](const py::array& a, const std::string& nan) {
-        const auto p = parse_nan_policy(nan);
-        return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-            return d::median_lane<Arch>(x, p, ws);
-        });
-    }, py::arg("a"), py::arg("nan"));
-    m.def("trimmed_mean",
-          [](const py::array& a, double lower, double upper, const std::string& nan) {
-              const auto t = trim_of(lower, upper);
-              d::validate_trim(t, "trim", true);
-              const auto p = parse_nan_policy(nan);
-              return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-                  return d::trimmed_mean_lane<Arch>(x, t, p, ws);
-              });
-          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
-    m.def("winsorized_mean",
-          [](const py::array& a, double lower, double upper, const std::string& nan) {
-              const auto t = trim_of(lower, upper);
-              d::validate_trim(t, "limits", false);
-              const auto p = parse_nan_policy(nan);
-              return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-                  return d::winsorized_mean_lane<Arch>(x, t, p, ws);
-              });
-          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
+        args.min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
+        return run(a, &T::var, args, workers, cost_sum);
+    }, py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("median", [](const py::array& a, const std::string& nan, long workers) {
+        return run(a, &T::median, args_with_nan(nan), workers);
+    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("trimmed_mean", [](const py::array& a, double lower, double upper,
+                             const std::string& nan, long workers) {
+        d::validate_trim({lower, upper}, "trim", true);
+        auto args = args_with_nan(nan);
+        args.lower = lower;
+        args.upper = upper;
+        return run(a, &T::trimmed_mean, args, workers);
+    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("winsorized_mean", [](const py::array& a, double lower, double upper,
+                                const std::string& nan, long workers) {
+        d::validate_trim({lower, upper}, "limits", false);
+        auto args = args_with_nan(nan);
+        args.lower = lower;
+        args.upper = upper;
+        return run(a, &T::winsorized_mean, args, workers);
+    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
     m.def("mad", [](const py::array& a, std::optional<double> center, double scale,
-                    const std::string& nan) {
+                    const std::string& nan, long workers) {
         d::validate_positive(scale, "scale");
-        const auto p = parse_nan_policy(nan);
-        const double* c = center ? &*center : nullptr;
-        return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-            return d::mad_lane<Arch>(x, c, scale, p, ws);
-        });
-    }, py::arg("a"), py::arg("center"), py::arg("scale"), py::arg("nan"));
-    m.def("iqr", [](const py::array& a, double scale, const std::string& nan) {
+        auto args = args_with_nan(nan);
+        args.center = center ? &*center : nullptr;
+        args.scale = scale;
+        return run(a, &T::mad, args, workers);
+    }, py::arg("a"), py::arg("center"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("iqr", [](const py::array& a, double scale, const std::string& nan, long workers) {
         d::validate_positive(scale, "scale");
-        const auto p = parse_nan_policy(nan);
-        return reduce_lanes(a, 0, [&](auto x, auto& ws) {
-            return d::iqr_lane<Arch>(x, scale, p, ws);
-        });
-    }, py::arg("a"), py::arg("scale"), py::arg("nan"));
+        auto args = args_with_nan(nan);
+        args.scale = scale;
+        return run(a, &T::iqr, args, workers);
+    }, py::arg("a"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
     // Quantiles: result shape = outer shape + (len(q),).
     m.def("quantile", [](const py::array& a, const std::vector<double>& q,
-                         const std::string& method, const std::string& nan) {
+                         const std::string& method, const std::string& nan, long workers) {
         for (double v : q)
             d::validate_probability(v, "q");
-        const auto m_ = robstat::parse_quantile_method(method);
-        const auto p = parse_nan_policy(nan);
-        return with_float_array(a, [&](auto tag) -> py::object {
-            using T = decltype(tag);
-            const auto L = lane_layout::of<T>(a);
-            auto shape = L.outer_shape;
-            shape.push_back(static_cast<py::ssize_t>(q.size()));
-            py::array_t<T> out(shape);
-            T* o = out.mutable_data();
-            const T* base = base_of<T>(a);
-            std::size_t n_small = 0;
-            {
-                py::gil_scoped_release nogil;
-                robstat::workspace<T> ws;
-                L.for_each([&](std::size_t lane, std::ptrdiff_t off) {
-                    d::quantile_lane<Arch>(
-                        robstat::strided_span<const T> {base + off, L.lane_size, L.lane_stride},
-                        q.data(), q.size(), m_, o + lane * q.size(), 1, p, ws);
-                    n_small += ws.n_used == 0;
-                });
-            }
-            return py::make_tuple(out, n_small);
-        });
-    }, py::arg("a"), py::arg("q"), py::arg("method"), py::arg("nan"));
-    m.def("winsorize",
-          [](const py::array& a, double lower, double upper, const std::string& nan) {
-              const auto t = trim_of(lower, upper);
-              d::validate_trim(t, "limits", false);
-              const auto p = parse_nan_policy(nan);
-              return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
-                  d::winsorize_lane<Arch>(x, t, out, p, ws);
-              });
-          }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"));
-    m.def("robust_zscore", [](const py::array& a, const std::string& nan) {
-        const auto p = parse_nan_policy(nan);
-        return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
-            d::zscore_lane<Arch>(x, 1.0, robstat::mad_normal_scale, out, p, ws);
-        });
-    }, py::arg("a"), py::arg("nan"));
-    m.def("modified_zscore", [](const py::array& a, const std::string& nan) {
-        const auto p = parse_nan_policy(nan);
-        return transform_lanes(a, [&](auto x, auto* out, auto& ws) {
-            d::zscore_lane<Arch>(x, robstat::modified_zscore_factor, 1.0, out, p, ws);
-        });
-    }, py::arg("a"), py::arg("nan"));
+        auto args = args_with_nan(nan);
+        args.method = static_cast<int>(robstat::parse_quantile_method(method));
+        args.q = q.data();
+        args.nq = q.size();
+        return run(a, &T::quantile, args, workers);
+    }, py::arg("a"), py::arg("q"), py::arg("method"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("winsorize", [](const py::array& a, double lower, double upper,
+                          const std::string& nan, long workers) {
+        d::validate_trim({lower, upper}, "limits", false);
+        auto args = args_with_nan(nan);
+        args.lower = lower;
+        args.upper = upper;
+        return run(a, &T::winsorize, args, workers);
+    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("robust_zscore", [](const py::array& a, const std::string& nan, long workers) {
+        auto args = args_with_nan(nan);
+        args.factor = 1.0;
+        args.scale = robstat::mad_normal_scale;
+        return run(a, &T::zscore, args, workers);
+    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def("modified_zscore", [](const py::array& a, const std::string& nan, long workers) {
+        auto args = args_with_nan(nan);
+        args.factor = robstat::modified_zscore_factor;
+        args.scale = 1.0;
+        return run(a, &T::zscore, args, workers);
+    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
 }

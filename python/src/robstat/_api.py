@@ -56,7 +56,9 @@ class SmallSampleWarning(RuntimeWarning):
 
 
 def simd_arch() -> str:
-    """Name of the SIMD instruction set robstat's kernels run with (e.g. ``"sse2"``)."""
+    """Name of the SIMD instruction set robstat's kernels run with: ``"sse2"``,
+    ``"avx2"`` or ``"avx512"``, the best this CPU supports, chosen at import
+    (the environment variable ``ROBSTAT_FORCE_ARCH`` overrides the choice)."""
     return str(_core.simd_arch())
 
 
@@ -133,6 +135,23 @@ def _check_policy(nan_policy: str) -> str:
     return nan_policy
 
 
+def _workers(workers: int | None) -> int:
+    """Validate the `workers` argument: None (one thread), a positive number of
+    threads, or a negative number counting back from the CPUs (-1: all of them)."""
+    if workers is None:
+        return 1
+    if isinstance(workers, (bool, np.bool_)):
+        raise TypeError("workers must be None or an int (got a bool)")
+    try:
+        w = operator.index(workers)
+    except TypeError:
+        raise TypeError(f"workers must be None or an int (got {workers!r})") from None
+    if w == 0:
+        raise ValueError("workers must be a positive number of threads, or -1 for one per CPU "
+                         "(-2 for all but one, ...); got 0")
+    return w
+
+
 def _caller_stacklevel() -> int:
     """stacklevel for a warnings.warn issued by the caller of this function:
     the first frame outside the robstat package (stacklevel 1 is the caller)."""
@@ -168,20 +187,23 @@ def _finish(out: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keep
 
 
 def _reduce(fn: Any, x: npt.ArrayLike, axis: Axis, keepdims: bool, *args: Any,
-            what: str = "", post: Any = None) -> Any:
+            what: str = "", post: Any = None, workers: int | None = None) -> Any:
+    w = _workers(workers)
     a, cast_back = _as_float_array(x)
     axes = _normalize_axes(axis, a.ndim)
     lanes = _lanes(a, axes)
-    out, n_small = fn(lanes, *args)
+    out, n_small = fn(lanes, *args, workers=w)
     _warn_small(n_small, int(np.prod(lanes.shape[:-1])), what)
     return _finish(out, a.shape, axes, keepdims, cast_back, post)
 
 
-def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any) -> np.ndarray:
+def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any,
+               workers: int | None = None) -> np.ndarray:
+    w = _workers(workers)
     a, cast_back = _as_float_array(x)
     axes = _normalize_axes(axis, a.ndim)
     lanes = _lanes(a, axes)
-    out, n_small = fn(lanes, *args)
+    out, n_small = fn(lanes, *args, workers=w)
     _warn_small(n_small, int(np.prod(lanes.shape[:-1])))
     # undo _lanes: split the merged axis, then put every axis back in place
     keep = [d for d in range(a.ndim) if d not in axes]
@@ -214,7 +236,7 @@ def _scale_value(scale: str | float, normal: float) -> float:
 
 
 def mean(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
-         keepdims: bool = False) -> Any:
+         keepdims: bool = False, workers: int | None = None) -> Any:
     """Arithmetic mean with a compensated (Neumaier) SIMD sum.
 
     Parameters
@@ -227,43 +249,52 @@ def mean(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
         NaN handling: NaN result, ignore NaN, or raise ValueError.
     keepdims : bool
         Keep the reduced axes with length one.
+    workers : None or int
+        Threads over the slices (the lanes of the result): None or 1 runs on
+        the calling thread, -1 uses one thread per CPU (-2 all but one, ...).
+        Threads start only when there are several slices and enough data;
+        the result does not depend on the number of workers. Every robstat
+        reduction and transform takes this argument.
     """
-    return _reduce(_core.mean, x, axis, keepdims, _check_policy(nan_policy))
+    return _reduce(_core.mean, x, axis, keepdims, _check_policy(nan_policy), workers=workers)
 
 
 def var(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
-        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+        nan_policy: str = "propagate", keepdims: bool = False,
+        workers: int | None = None) -> Any:
     """Variance, two-pass and compensated: sum((x - mean)**2) / (n - ddof).
 
     n - ddof <= 0 gives NaN and a :class:`SmallSampleWarning`.
     """
-    return _var(x, ddof, axis, nan_policy, keepdims, None)
+    return _var(x, ddof, axis, nan_policy, keepdims, None, workers)
 
 
 def std(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
-        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+        nan_policy: str = "propagate", keepdims: bool = False,
+        workers: int | None = None) -> Any:
     """Standard deviation: ``sqrt(var(x, ddof))``."""
-    return _var(x, ddof, axis, nan_policy, keepdims, np.sqrt)
+    return _var(x, ddof, axis, nan_policy, keepdims, np.sqrt, workers)
 
 
 def _var(x: npt.ArrayLike, ddof: float, axis: Axis, nan_policy: str, keepdims: bool,
-         post: Any) -> Any:
+         post: Any, workers: int | None = None) -> Any:
     if not np.isfinite(ddof) or ddof < 0:
         raise ValueError(f"ddof must be a finite number >= 0 (got {ddof!r})")
     return _reduce(_core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
-                   what=f" (or have no more than ddof={ddof} values)", post=post)
+                   what=f" (or have no more than ddof={ddof} values)", post=post,
+                   workers=workers)
 
 
 def median(x: npt.ArrayLike, *, axis: Axis = None, nan_policy: str = "propagate",
-           keepdims: bool = False) -> Any:
+           keepdims: bool = False, workers: int | None = None) -> Any:
     """Median (the mean of the two middle values when n is even, computed
     without overflow: the median of 1e308 and 1.5e308 is 1.25e308)."""
-    return _reduce(_core.median, x, axis, keepdims, _check_policy(nan_policy))
+    return _reduce(_core.median, x, axis, keepdims, _check_policy(nan_policy), workers=workers)
 
 
 def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
              method: str = "linear", nan_policy: str = "propagate",
-             keepdims: bool = False) -> Any:
+             keepdims: bool = False, workers: int | None = None) -> Any:
     """Quantiles ``q`` (in [0, 1]) along the given axes, as :func:`numpy.quantile`.
 
     method : {"linear", "lower", "higher", "midpoint", "nearest"}
@@ -271,13 +302,15 @@ def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
     The result has shape ``q.shape + reduced shape``; all quantiles of a slice
     come from one selection.
     """
+    w = _workers(workers)
     qa = np.asarray(q, dtype=np.float64)
     if qa.ndim > 1:
         raise ValueError(f"q must be a number or a 1-d sequence (got shape {qa.shape})")
     a, cast_back = _as_float_array(x)
     axes = _normalize_axes(axis, a.ndim)
     lanes = _lanes(a, axes)
-    out, n_small = _core.quantile(lanes, qa.ravel().tolist(), method, _check_policy(nan_policy))
+    out, n_small = _core.quantile(lanes, qa.ravel().tolist(), method, _check_policy(nan_policy),
+                                  workers=w)
     _warn_small(n_small, int(np.prod(lanes.shape[:-1])))
     out = np.moveaxis(out, -1, 0)  # the q axis first, as numpy.quantile
     if keepdims:
@@ -291,7 +324,8 @@ def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
 
 
 def trimmed_mean(x: npt.ArrayLike, trim: Trim = 0.1, *, axis: Axis = None,
-                 nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+                 nan_policy: str = "propagate", keepdims: bool = False,
+                 workers: int | None = None) -> Any:
     """Trimmed mean: cut ``g = floor(p * n)`` values from each tail, average the rest.
 
     trim : float or (lower, upper)
@@ -300,19 +334,21 @@ def trimmed_mean(x: npt.ArrayLike, trim: Trim = 0.1, *, axis: Axis = None,
     """
     lower, upper = _trim_pair(trim, "trim")
     return _reduce(_core.trimmed_mean, x, axis, keepdims, lower, upper,
-                   _check_policy(nan_policy))
+                   _check_policy(nan_policy), workers=workers)
 
 
 def winsorized_mean(x: npt.ArrayLike, limits: Trim = 0.1, *, axis: Axis = None,
-                    nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+                    nan_policy: str = "propagate", keepdims: bool = False,
+                    workers: int | None = None) -> Any:
     """Winsorized mean: the mean after :func:`winsorize` with the same limits."""
     lower, upper = _trim_pair(limits, "limits")
     return _reduce(_core.winsorized_mean, x, axis, keepdims, lower, upper,
-                   _check_policy(nan_policy))
+                   _check_policy(nan_policy), workers=workers)
 
 
 def mad(x: npt.ArrayLike, *, center: float | None = None, scale: str | float = "normal",
-        axis: Axis = None, nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+        axis: Axis = None, nan_policy: str = "propagate", keepdims: bool = False,
+        workers: int | None = None) -> Any:
     """Median absolute deviation, ``scale * median(|x - center|)``.
 
     center : float or None
@@ -324,22 +360,24 @@ def mad(x: npt.ArrayLike, *, center: float | None = None, scale: str | float = "
     """
     s = _scale_value(scale, MAD_NORMAL_SCALE)
     c = None if center is None else float(center)
-    return _reduce(_core.mad, x, axis, keepdims, c, s, _check_policy(nan_policy))
+    return _reduce(_core.mad, x, axis, keepdims, c, s, _check_policy(nan_policy),
+                   workers=workers)
 
 
 def iqr(x: npt.ArrayLike, *, scale: str | float = 1.0, axis: Axis = None,
-        nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+        nan_policy: str = "propagate", keepdims: bool = False,
+        workers: int | None = None) -> Any:
     """Interquartile range ``Q3 - Q1`` (linear quantiles) times ``scale``
     (``"normal"`` = 1/(2 Phi^-1(3/4)) estimates the normal sigma)."""
     s = _scale_value(scale, IQR_NORMAL_SCALE)
-    return _reduce(_core.iqr, x, axis, keepdims, s, _check_policy(nan_policy))
+    return _reduce(_core.iqr, x, axis, keepdims, s, _check_policy(nan_policy), workers=workers)
 
 
 # ---- transforms ------------------------------------------------------------------
 
 
 def winsorize(x: npt.ArrayLike, limits: Trim = 0.1, *, axis: Axis = None,
-              nan_policy: str = "propagate") -> np.ndarray:
+              nan_policy: str = "propagate", workers: int | None = None) -> np.ndarray:
     """Winsorize: in each slice, the ``floor(p * n)`` lowest values become the
     lowest kept value and the ``floor(p * n)`` highest the highest kept value.
 
@@ -349,20 +387,22 @@ def winsorize(x: npt.ArrayLike, limits: Trim = 0.1, *, axis: Axis = None,
     "omit" the cut points ignore NaN and NaN entries stay NaN.
     """
     lower, upper = _trim_pair(limits, "limits")
-    return _transform(_core.winsorize, x, axis, lower, upper, _check_policy(nan_policy))
+    return _transform(_core.winsorize, x, axis, lower, upper, _check_policy(nan_policy),
+                      workers=workers)
 
 
 def robust_zscore(x: npt.ArrayLike, *, axis: Axis = None,
-                  nan_policy: str = "propagate") -> np.ndarray:
+                  nan_policy: str = "propagate", workers: int | None = None) -> np.ndarray:
     """Robust z-score ``(x - median) / (1.482602218505602 * MAD)``.
 
     With MAD = 0 the scores are +-inf (and NaN where x equals the median).
     """
-    return _transform(_core.robust_zscore, x, axis, _check_policy(nan_policy))
+    return _transform(_core.robust_zscore, x, axis, _check_policy(nan_policy), workers=workers)
 
 
 def modified_zscore(x: npt.ArrayLike, *, axis: Axis = None,
-                    nan_policy: str = "propagate") -> np.ndarray:
+                    nan_policy: str = "propagate", workers: int | None = None) -> np.ndarray:
     """Iglewicz-Hoaglin modified z-score ``0.6745 * (x - median) / MAD``
     (values beyond 3.5 in absolute value are the usual outlier cutoff)."""
-    return _transform(_core.modified_zscore, x, axis, _check_policy(nan_policy))
+    return _transform(_core.modified_zscore, x, axis, _check_policy(nan_policy),
+                      workers=workers)

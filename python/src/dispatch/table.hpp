@@ -1,0 +1,139 @@
+// The runtime-dispatch boundary: one table of function pointers per instruction
+// set, all of the same type. See docs/dispatch.md.
+//
+// This header is included both by baseline translation units (bindings.cpp,
+// dispatch.cpp, tests) and by the per-ISA ones (arch_*.cpp, compiled with
+// -mavx2 / -mavx512*). It must therefore define NO function with external
+// linkage that could be emitted as code: only plain data types (no member
+// functions, no default member initialisers), function-pointer types, and
+// the X-macro list below, which only arch_impl.inc and the tests expand.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace robstat_dispatch {
+
+/// The lanes of an array along its last axis: lane i starts at
+/// base + sum_d idx_d(i) * outer_strides[d], where idx(i) is the C-order
+/// multi-index of i in outer_shape; its values are lane_stride apart.
+/// Strides are in elements and may be negative or zero.
+template <class T> struct lanes {
+    const T* base;
+    std::size_t n_lanes;
+    std::size_t lane_size;
+    std::ptrdiff_t lane_stride;
+    std::size_t outer_ndim; ///< at most max_outer_ndim
+    const std::ptrdiff_t* outer_shape;
+    const std::ptrdiff_t* outer_strides;
+};
+
+inline constexpr std::size_t max_outer_ndim = 64; // NumPy 2's NPY_MAXDIMS
+
+/// Every parameter any lane function takes, as plain values. Enumerations are
+/// passed as the int value of robstat::nan_policy / robstat::quantile_method
+/// (the same header defines them on both sides of the boundary).
+struct lane_args {
+    int nan;
+    int method;
+    double ddof;
+    double lower, upper;  ///< trim_spec
+    double scale;         ///< mad, iqr, zscore (mad_scale)
+    double factor;        ///< zscore
+    const double* center; ///< mad: nullptr = about the median
+    const double* q;      ///< quantile: nq probabilities (validated)
+    std::size_t nq;
+    std::size_t min_used; ///< reductions: lanes with n_used <= min_used count as small
+};
+
+/// What an entry writes to `out`:
+///   reduce    one value per lane:               out[lane]
+///   quantile  nq values per lane:               out[lane * nq + i]
+///   transform lane_size values per lane (C order): out[lane * lane_size + i]
+enum class kind : int { reduce, quantile, transform };
+
+/// Runs lanes [begin, end) of `x` (one workspace per call, so concurrent calls
+/// on disjoint lane ranges are safe) and returns how many of them were "small":
+///   reduce:    ws.n_used <= args.min_used
+///   quantile:  ws.n_used == 0
+///   transform: lane_size > 0 and ws.n_used == 0
+/// Throws std::domain_error under nan_policy::raise when a NaN is found.
+template <class T>
+using block_fn = std::size_t (*)(
+    const lanes<T>& x, std::size_t begin, std::size_t end, const lane_args& args, T* out);
+
+struct entry {
+    kind k;
+    block_fn<float> f32;
+    block_fn<double> f64;
+};
+
+// ---- the list of dispatched lane functions ----------------------------------------
+// X(name, kind, call expression). The call expression is evaluated once per
+// lane inside the per-ISA translation unit, with these names in scope:
+//   d       the robstat::detail namespace of that translation unit
+//   A       its xsimd architecture type
+//   x       robstat::strided_span<const T>     the lane
+//   ws      robstat::workspace<T>&             scratch (one per block call)
+//   out     T*                                 this lane's output (quantile, transform)
+//   a       const lane_args&
+//   nan     robstat::nan_policy   trim  robstat::trim_spec   method  robstat::quantile_method
+// Adding a lane function: one line here, one m.def in bindings.cpp.
+#define ROBSTAT_DISPATCH_ENTRIES(X)                                                                \
+    X(mean, reduce, d::mean_lane<A>(x, nan, ws))                                                   \
+    X(var, reduce, d::var_lane<A>(x, a.ddof, nan, ws))                                             \
+    X(median, reduce, d::median_lane<A>(x, nan, ws))                                               \
+    X(trimmed_mean, reduce, d::trimmed_mean_lane<A>(x, trim, nan, ws))                             \
+    X(winsorized_mean, reduce, d::winsorized_mean_lane<A>(x, trim, nan, ws))                       \
+    X(mad, reduce, d::mad_lane<A>(x, a.center, a.scale, nan, ws))                                  \
+    X(iqr, reduce, d::iqr_lane<A>(x, a.scale, nan, ws))                                            \
+    X(quantile, quantile, d::quantile_lane<A>(x, a.q, a.nq, method, out, 1, nan, ws))              \
+    X(winsorize, transform, d::winsorize_lane<A>(x, trim, out, nan, ws))                           \
+    X(zscore, transform, d::zscore_lane<A>(x, a.factor, a.scale, out, nan, ws))
+
+/// CPU features a table may require (a bit mask). Each per-ISA translation
+/// unit records the features its compiler flags enabled (from the predefined
+/// macros __AVX2__, __FMA__, ...), so the requirement always matches the
+/// flags actually used; dispatch.cpp checks them against the running CPU.
+enum feature : std::uint64_t {
+    feat_sse2 = 1u << 0,
+    feat_sse3 = 1u << 1,
+    feat_ssse3 = 1u << 2,
+    feat_sse4_1 = 1u << 3,
+    feat_sse4_2 = 1u << 4,
+    feat_popcnt = 1u << 5,
+    feat_avx = 1u << 6,
+    feat_avx2 = 1u << 7,
+    feat_fma = 1u << 8,
+    feat_f16c = 1u << 9,
+    feat_bmi = 1u << 10,
+    feat_bmi2 = 1u << 11,
+    feat_lzcnt = 1u << 12,
+    feat_movbe = 1u << 13,
+    feat_xsave = 1u << 14,
+    feat_avx512f = 1u << 15,
+    feat_avx512cd = 1u << 16,
+    feat_avx512dq = 1u << 17,
+    feat_avx512bw = 1u << 18,
+    feat_avx512vl = 1u << 19,
+    feat_unknown = 1u << 31 ///< an enabled ISA extension this list does not know: never dispatched
+};
+
+struct table {
+    const char* name;       ///< "sse2", "avx2", "avx512" (what robstat.simd_arch() reports)
+    const char* xsimd_arch; ///< the xsimd architecture the kernels were instantiated with
+    std::uint64_t required; ///< feature bits the CPU must have
+#define ROBSTAT_DISPATCH_FIELD(name, kind, ...) entry name;
+    ROBSTAT_DISPATCH_ENTRIES(ROBSTAT_DISPATCH_FIELD)
+#undef ROBSTAT_DISPATCH_FIELD
+};
+
+// One table per compiled instruction set (defined in arch_<isa>.cpp). Which
+// of them exist is known to dispatch.cpp only (ROBSTAT_DISPATCH_HAVE_*).
+// The baseline table (arch_sse2.cpp, no -m flags) is "sse2" on x86-64 and
+// xsimd's default architecture elsewhere.
+extern const table table_baseline;
+extern const table table_avx2;
+extern const table table_avx512;
+
+} // namespace robstat_dispatch
