@@ -154,7 +154,20 @@ struct neumaier_block {
         p = a3.store_partials(p);
         *p++ = rest.s;
         *p++ = std::isfinite(rest.s) ? rest.c : 0.0;
-        return exact_sum<Arch>(parts, static_cast<std::size_t>(p - parts));
+        const auto np = static_cast<std::size_t>(p - parts);
+        // Cheap path: Neumaier over the partials is accurate to ~2u|S| unless
+        // they cancel heavily; only then (sum|p| > 2^40 |S|) add them exactly.
+        // (An exact sum of 8W + 2 values costs ~1 us: too much for short lanes.)
+        neumaier_scalar<Arch> acc;
+        double abs_total = 0.0;
+        for (std::size_t k = 0; k < np; ++k) {
+            acc.add(parts[k]);
+            abs_total += std::fabs(parts[k]);
+        }
+        const double r = acc.total();
+        if (!std::isfinite(r) || abs_total <= 0x1p40 * std::fabs(r))
+            return r;
+        return exact_sum<Arch>(parts, np);
     }
 };
 
