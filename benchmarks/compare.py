@@ -659,13 +659,12 @@ def write_markdown(md: Path, png: Path, by_size: dict[str, list[Case]], facts: d
         "nothing is carried over from elsewhere."),
         "",
         "> **Read these numbers with two facts in mind.**",
-        ("> - The current selection engine (median, trimmed mean, winsorize, MAD, IQR, "
-        "quantile, z-scores) **copies each lane and runs `std::nth_element`** on the copy. "
-        "A one-pass selection engine is planned."),
-        (f"> - The module is built for the **SSE2 baseline** (`robstat.simd_arch()` = "
-        f"`{facts['robstat.simd_arch()']}` here), even on CPUs with AVX2/AVX-512. "
-        "Runtime dispatch to AVX2/AVX-512 is planned. NumPy, by contrast, dispatches at "
-        "runtime to what the CPU offers."),
+        ("> - Slices of 16384 values or more go through the one-pass bracketing selection "
+        "engine (docs/selection.md); shorter slices (e.g. the 100-value rows of the batched "
+        "case) are copied and selected with `std::nth_element`."),
+        (f"> - The module picks its SIMD table at import (`robstat.simd_arch()` = "
+        f"`{facts['robstat.simd_arch()']}` here; docs/dispatch.md); every robstat call below "
+        "runs on one thread (`workers=1`, the default)."),
         "",
         "## Machine",
         "",
