@@ -11,8 +11,7 @@
 
 namespace {
 
-template <class T>
-std::vector<T> data(std::size_t n)
+template <class T> std::vector<T> data(std::size_t n)
 {
     std::mt19937_64 rng(42);
     std::normal_distribution<double> nd(0.0, 1.0);
@@ -24,25 +23,22 @@ std::vector<T> data(std::size_t n)
     return x;
 }
 
-template <class T, class F>
-void run(benchmark::State& state, F&& f)
+template <class T, class F> void run(benchmark::State& state, F&& f)
 {
     const auto x = data<T>(static_cast<std::size_t>(state.range(0)));
     for (auto _ : state)
         benchmark::DoNotOptimize(f(x));
-    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0) *
-                            static_cast<int64_t>(sizeof(T)));
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0)
+        * static_cast<int64_t>(sizeof(T)));
 }
 
-template <class T>
-void BM_sum_floor(benchmark::State& s)
+template <class T> void BM_sum_floor(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) {
         return robstat::simd::sum<xsimd::default_arch>(x.data(), x.size());
     });
 }
-template <class T>
-void BM_nth_element_copy(benchmark::State& s)
+template <class T> void BM_nth_element_copy(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) {
         std::vector<T> c(x);
@@ -50,29 +46,25 @@ void BM_nth_element_copy(benchmark::State& s)
         return c[c.size() / 2];
     });
 }
-template <class T>
-void BM_mean(benchmark::State& s)
+template <class T> void BM_mean(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) { return robstat::mean(x); });
 }
-template <class T>
-void BM_median(benchmark::State& s)
+template <class T> void BM_median(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) { return robstat::median(x); });
 }
-template <class T>
-void BM_trimmed_mean(benchmark::State& s)
+template <class T> void BM_trimmed_mean(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) { return robstat::trimmed_mean(x, 0.1); });
 }
-template <class T>
-void BM_mad(benchmark::State& s)
+template <class T> void BM_mad(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) { return robstat::mad(x); });
 }
 
-#define ROBSTAT_BENCH(fn)                                                                         \
-    BENCHMARK_TEMPLATE(fn, double)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);              \
+#define ROBSTAT_BENCH(fn)                                                                          \
+    BENCHMARK_TEMPLATE(fn, double)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);                 \
     BENCHMARK_TEMPLATE(fn, float)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);
 
 ROBSTAT_BENCH(BM_sum_floor)

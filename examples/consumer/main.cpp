@@ -15,11 +15,11 @@ int main()
     x.push_back(1000.0);
     x.push_back(-500.0);
 
-    const double tm = robstat::trimmed_mean(x, 0.1);  // cuts floor(2.1) = 2 per tail
+    const double tm = robstat::trimmed_mean(x, 0.1); // cuts floor(2.1) = 2 per tail
     const double med = robstat::median(x);
     const double mad = robstat::mad(x);
-    std::printf("robstat %s: trimmed mean %.6f, median %.6f, MAD %.6f\n", ROBSTAT_VERSION, tm, med,
-                mad);
+    std::printf(
+        "robstat %s: trimmed mean %.6f, median %.6f, MAD %.6f\n", ROBSTAT_VERSION, tm, med, mad);
     // kept: 10.1 .. 11.7 after cutting {-500, 10.0} and {11.8, 1000}; mean and median 10.9
     const bool ok = std::fabs(tm - 10.9) < 1e-12 && std::fabs(med - 10.9) < 1e-12;
     return ok ? 0 : 1;

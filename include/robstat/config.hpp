@@ -8,6 +8,6 @@
 
 #define ROBSTAT_STRINGIFY_DETAIL(x) #x
 #define ROBSTAT_STRINGIFY(x) ROBSTAT_STRINGIFY_DETAIL(x)
-#define ROBSTAT_VERSION                                                                           \
-    ROBSTAT_STRINGIFY(ROBSTAT_VERSION_MAJOR)                                                      \
+#define ROBSTAT_VERSION                                                                            \
+    ROBSTAT_STRINGIFY(ROBSTAT_VERSION_MAJOR)                                                       \
     "." ROBSTAT_STRINGIFY(ROBSTAT_VERSION_MINOR) "." ROBSTAT_STRINGIFY(ROBSTAT_VERSION_PATCH)

@@ -23,23 +23,22 @@ enum class quantile_method { linear, lower, higher, midpoint, nearest };
 
 namespace detail {
 
-    template <class T>
-    struct is_strided_span : std::false_type {};
-    template <class T>
-    struct is_strided_span<strided_span<T>> : std::true_type {};
+    template <class T> struct is_strided_span : std::false_type {
+    };
+    template <class T> struct is_strided_span<strided_span<T>> : std::true_type {
+    };
 
     /// Enabled for contiguous ranges (anything with std::data and std::size).
     template <class Range>
-    using if_contiguous_range =
-        std::enable_if_t<!is_strided_span<std::decay_t<Range>>::value &&
-                             std::is_pointer_v<decltype(std::data(std::declval<const Range&>()))>,
-                         int>;
+    using if_contiguous_range = std::enable_if_t<!is_strided_span<std::decay_t<Range>>::value
+            && std::is_pointer_v<decltype(std::data(std::declval<const Range&>()))>,
+        int>;
 
     /// Gather a lane and run `f(order_statistics&)`, or return NaN when the lane
     /// is empty or propagates a NaN.
     template <class Arch, class T, class F>
-    result_t<T> with_order_statistics(strided_span<const T> x, nan_policy p,
-                                      workspace<result_t<T>>& ws, F&& f)
+    result_t<T> with_order_statistics(
+        strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws, F&& f)
     {
         using W = result_t<T>;
         const gather_status st = gather<Arch, W>(x, p, ws.buffer);
@@ -59,7 +58,7 @@ namespace detail {
     /// recomputed on the copy path, which handles infinities and overflow.
     template <class Arch, class T, class Xform, class RankFn, class F>
     result_t<T> with_selection(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws,
-                               const Xform& xf, RankFn&& ranks_for, F&& f)
+        const Xform& xf, RankFn&& ranks_for, F&& f)
     {
         using W = result_t<T>;
         if constexpr (std::is_same_v<T, W>) {
@@ -67,8 +66,8 @@ namespace detail {
             if (x.size >= engine_min_size && ranks_for(x.size, ranks) <= engine_max_brackets) {
                 bracketed_selection<W> sel;
                 const std::size_t m = ranks_for(x.size, ranks);
-                if (plan_brackets(x, ranks, m, xf, sel, ws.buffer2) &&
-                    (bracket_pass<Arch>(x, xf, sel), !sel.overflow)) {
+                if (plan_brackets(x, ranks, m, xf, sel, ws.buffer2)
+                    && (bracket_pass<Arch>(x, xf, sel), !sel.overflow)) {
                     // (after an overflow the counts are incomplete: copy path)
                     if (sel.n_nan > 0) {
                         if (p == nan_policy::raise)
@@ -109,8 +108,7 @@ namespace detail {
         return out[0] == out[1] ? 1 : 2;
     }
 
-    template <class OS>
-    auto median_of(OS& os)
+    template <class OS> auto median_of(OS& os)
     {
         const std::size_t n = os.size();
         const auto hi = os.select(n / 2);
@@ -129,8 +127,8 @@ namespace detail {
     }
 
     /// Sorted unique ranks of several quantiles; returns the count.
-    inline std::size_t quantiles_ranks(std::size_t n, const double* q, std::size_t nq,
-                                       std::size_t* out, std::size_t cap) noexcept
+    inline std::size_t quantiles_ranks(
+        std::size_t n, const double* q, std::size_t nq, std::size_t* out, std::size_t cap) noexcept
     {
         std::size_t m = 0;
         for (std::size_t i = 0; i < nq; ++i) {
@@ -147,8 +145,7 @@ namespace detail {
     }
 
     /// Quantile q (validated) of the values held by os.
-    template <class OS>
-    auto quantile_of(OS& os, double q, quantile_method m)
+    template <class OS> auto quantile_of(OS& os, double q, quantile_method m)
     {
         using W = std::decay_t<decltype(os.select(0))>;
         const std::size_t n = os.size();
@@ -188,8 +185,7 @@ namespace detail {
     /// is a compensated sum with every term multiplied by scale. If the plain
     /// sum overflows while the terms are finite, the terms are scaled by 2^-64
     /// (exact) and the mean is scaled back: mean(1e308, 1e308) is 1e308, not inf.
-    template <class SumFn>
-    double mean_with_overflow_guard(SumFn&& sum_scaled, std::size_t n)
+    template <class SumFn> double mean_with_overflow_guard(SumFn&& sum_scaled, std::size_t n)
     {
         const double s = sum_scaled(1.0);
         if (std::isfinite(s))
@@ -200,8 +196,7 @@ namespace detail {
         return small / static_cast<double>(n) * 0x1p64;
     }
 
-    template <class Arch, class W>
-    double mean_of(const W* p, std::size_t n)
+    template <class Arch, class W> double mean_of(const W* p, std::size_t n)
     {
         return mean_with_overflow_guard(
             [&](double scale) { return simd::sum<Arch>(p, n, scale); }, n);
@@ -257,19 +252,19 @@ namespace detail {
     template <class Arch, class T>
     result_t<T> median_lane(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws)
     {
-        return with_selection<Arch>(x, p, ws, identity_xform {}, median_ranks,
-                                    [](auto& os) { return median_of(os); });
+        return with_selection<Arch>(
+            x, p, ws, identity_xform {}, median_ranks, [](auto& os) { return median_of(os); });
     }
 
     /// Writes one quantile per entry of q (validated by the caller) to out[i * out_stride].
     template <class Arch, class T>
-    void quantile_lane(strided_span<const T> x, const double* q, std::size_t nq,
-                       quantile_method m, result_t<T>* out, std::ptrdiff_t out_stride,
-                       nan_policy p, workspace<result_t<T>>& ws)
+    void quantile_lane(strided_span<const T> x, const double* q, std::size_t nq, quantile_method m,
+        result_t<T>* out, std::ptrdiff_t out_stride, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         bool written = false;
-        auto put = [&](std::size_t i, W v) { out[static_cast<std::ptrdiff_t>(i) * out_stride] = v; };
+        auto put
+            = [&](std::size_t i, W v) { out[static_cast<std::ptrdiff_t>(i) * out_stride] = v; };
         with_selection<Arch>(
             x, p, ws, identity_xform {},
             [&](std::size_t n, std::size_t* r) {
@@ -301,8 +296,8 @@ namespace detail {
     }
 
     template <class Arch, class T>
-    result_t<T> trimmed_mean_lane(strided_span<const T> x, trim_spec t, nan_policy p,
-                                  workspace<result_t<T>>& ws)
+    result_t<T> trimmed_mean_lane(
+        strided_span<const T> x, trim_spec t, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         return with_selection<Arch>(
@@ -318,15 +313,15 @@ namespace detail {
                     place_trim_ranks(os, g_lo, g_hi);
                     return static_cast<W>(mean_of<Arch>(os.data() + g_lo, kept));
                 } else {
-                    return static_cast<W>(os.template sum_ranks<Arch>(g_lo, n - g_hi - 1) /
-                                          static_cast<double>(kept));
+                    return static_cast<W>(os.template sum_ranks<Arch>(g_lo, n - g_hi - 1)
+                        / static_cast<double>(kept));
                 }
             });
     }
 
     template <class Arch, class T>
-    result_t<T> winsorized_mean_lane(strided_span<const T> x, trim_spec t, nan_policy p,
-                                     workspace<result_t<T>>& ws)
+    result_t<T> winsorized_mean_lane(
+        strided_span<const T> x, trim_spec t, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         return with_selection<Arch>(
@@ -373,7 +368,7 @@ template <class T, class Arch = xsimd::default_arch>
 result_t<T> mean(strided_span<T> x, options o = {})
 {
     workspace<result_t<T>> ws;
-    return detail::mean_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, o.nan, ws);
+    return detail::mean_lane<Arch, std::remove_cv_t<T>>({ x.data, x.size, x.stride }, o.nan, ws);
 }
 
 /// Median; the mean of the two middle values for even n.
@@ -381,34 +376,33 @@ template <class T, class Arch = xsimd::default_arch>
 result_t<T> median(strided_span<T> x, options o = {})
 {
     workspace<result_t<T>> ws;
-    return detail::median_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, o.nan,
-                                                          ws);
+    return detail::median_lane<Arch, std::remove_cv_t<T>>({ x.data, x.size, x.stride }, o.nan, ws);
 }
 
 /// Quantile q in [0, 1] (default: linear interpolation, R type 7 / NumPy "linear").
 template <class T, class Arch = xsimd::default_arch>
-result_t<T> quantile(strided_span<T> x, double q,
-                     quantile_method m = quantile_method::linear, options o = {})
+result_t<T> quantile(
+    strided_span<T> x, double q, quantile_method m = quantile_method::linear, options o = {})
 {
     detail::validate_probability(q, "q");
     workspace<result_t<T>> ws;
     result_t<T> out;
-    detail::quantile_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, &q, 1, m, &out,
-                                                     1, o.nan, ws);
+    detail::quantile_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, &q, 1, m, &out, 1, o.nan, ws);
     return out;
 }
 
 /// Several quantiles from one selection.
 template <class T, class Arch = xsimd::default_arch>
 std::vector<result_t<T>> quantile(strided_span<T> x, const std::vector<double>& q,
-                                  quantile_method m = quantile_method::linear, options o = {})
+    quantile_method m = quantile_method::linear, options o = {})
 {
     for (double v : q)
         detail::validate_probability(v, "q");
     workspace<result_t<T>> ws;
     std::vector<result_t<T>> out(q.size());
-    detail::quantile_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, q.data(),
-                                                     q.size(), m, out.data(), 1, o.nan, ws);
+    detail::quantile_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, q.data(), q.size(), m, out.data(), 1, o.nan, ws);
     return out;
 }
 
@@ -418,8 +412,8 @@ result_t<T> trimmed_mean(strided_span<T> x, trim_spec trim = 0.1, options o = {}
 {
     detail::validate_trim(trim, "trim", true);
     workspace<result_t<T>> ws;
-    return detail::trimmed_mean_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride},
-                                                                trim, o.nan, ws);
+    return detail::trimmed_mean_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, trim, o.nan, ws);
 }
 
 /// Winsorized mean: the floor(p * n) most extreme values of each tail replaced
@@ -430,29 +424,26 @@ result_t<T> winsorized_mean(strided_span<T> x, trim_spec limits = 0.1, options o
     detail::validate_trim(limits, "limits", false);
     workspace<result_t<T>> ws;
     return detail::winsorized_mean_lane<Arch, std::remove_cv_t<T>>(
-        {x.data, x.size, x.stride}, limits, o.nan, ws);
+        { x.data, x.size, x.stride }, limits, o.nan, ws);
 }
 
 // Contiguous-range overloads (std::vector, std::array, std::span, C arrays).
-template <class R, detail::if_contiguous_range<R> = 0>
-auto mean(const R& r, options o = {})
+template <class R, detail::if_contiguous_range<R> = 0> auto mean(const R& r, options o = {})
 {
     return mean(make_span(r), o);
 }
-template <class R, detail::if_contiguous_range<R> = 0>
-auto median(const R& r, options o = {})
+template <class R, detail::if_contiguous_range<R> = 0> auto median(const R& r, options o = {})
 {
     return median(make_span(r), o);
 }
 template <class R, detail::if_contiguous_range<R> = 0>
-auto quantile(const R& r, double q, quantile_method m = quantile_method::linear,
-              options o = {})
+auto quantile(const R& r, double q, quantile_method m = quantile_method::linear, options o = {})
 {
     return quantile(make_span(r), q, m, o);
 }
 template <class R, detail::if_contiguous_range<R> = 0>
-auto quantile(const R& r, const std::vector<double>& q,
-              quantile_method m = quantile_method::linear, options o = {})
+auto quantile(const R& r, const std::vector<double>& q, quantile_method m = quantile_method::linear,
+    options o = {})
 {
     return quantile(make_span(r), q, m, o);
 }
@@ -485,8 +476,8 @@ inline quantile_method parse_quantile_method(std::string_view s)
     if (s == "nearest")
         return quantile_method::nearest;
     throw std::invalid_argument(
-        "method must be 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (got '" +
-        std::string(s) + "')");
+        "method must be 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (got '"
+        + std::string(s) + "')");
 }
 
 } // namespace robstat

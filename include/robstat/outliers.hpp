@@ -29,8 +29,7 @@ namespace detail {
             out[i] = scalar_f(static_cast<W>(x[i]));
     }
 
-    template <class W>
-    void fill_nan(W* out, std::size_t n)
+    template <class W> void fill_nan(W* out, std::size_t n)
     {
         for (std::size_t i = 0; i < n; ++i)
             out[i] = quiet_nan<W>();
@@ -38,7 +37,7 @@ namespace detail {
 
     template <class Arch, class T>
     void winsorize_lane(strided_span<const T> x, trim_spec t, result_t<T>* out, nan_policy p,
-                        workspace<result_t<T>>& ws)
+        workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         bool found = false;
@@ -65,8 +64,8 @@ namespace detail {
 
     /// factor * (x - median) / (scale * MAD_raw): the common shape of both z-scores.
     template <class Arch, class T>
-    void zscore_lane(strided_span<const T> x, double factor, double mad_scale,
-                     result_t<T>* out, nan_policy p, workspace<result_t<T>>& ws)
+    void zscore_lane(strided_span<const T> x, double factor, double mad_scale, result_t<T>* out,
+        nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         const W med = median_lane<Arch>(x, p, ws);
@@ -94,8 +93,8 @@ void winsorize(strided_span<T> x, result_t<T>* out, trim_spec limits = 0.1, opti
 {
     detail::validate_trim(limits, "limits", false);
     workspace<result_t<T>> ws;
-    detail::winsorize_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, limits, out,
-                                                      o.nan, ws);
+    detail::winsorize_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, limits, out, o.nan, ws);
 }
 
 /// Robust z-score: (x - median) / (1.482602218505602 * MAD). MAD = 0 gives
@@ -104,8 +103,8 @@ template <class T, class Arch = xsimd::default_arch>
 void robust_zscore(strided_span<T> x, result_t<T>* out, options o = {})
 {
     workspace<result_t<T>> ws;
-    detail::zscore_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, 1.0,
-                                                   mad_normal_scale, out, o.nan, ws);
+    detail::zscore_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, 1.0, mad_normal_scale, out, o.nan, ws);
 }
 
 /// Modified z-score (Iglewicz and Hoaglin): 0.6745 (x - median) / MAD.
@@ -113,8 +112,8 @@ template <class T, class Arch = xsimd::default_arch>
 void modified_zscore(strided_span<T> x, result_t<T>* out, options o = {})
 {
     workspace<result_t<T>> ws;
-    detail::zscore_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride},
-                                                   modified_zscore_factor, 1.0, out, o.nan, ws);
+    detail::zscore_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, modified_zscore_factor, 1.0, out, o.nan, ws);
 }
 
 // Range overloads returning a new vector.

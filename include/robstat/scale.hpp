@@ -15,8 +15,8 @@ namespace detail {
 
     /// Two-pass variance: mean first, then the corrected sum of squared deviations.
     template <class Arch, class T>
-    result_t<T> var_lane(strided_span<const T> x, double ddof, nan_policy p,
-                         workspace<result_t<T>>& ws)
+    result_t<T> var_lane(
+        strided_span<const T> x, double ddof, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         auto finish = [&](const W* data, std::size_t n) -> W {
@@ -51,8 +51,8 @@ namespace detail {
     /// scale: the centre from one selection, then the median of |x - c| from a
     /// second one on the fly (the deviations are never stored in full).
     template <class Arch, class T>
-    result_t<T> mad_lane(strided_span<const T> x, const double* center, double scale,
-                         nan_policy p, workspace<result_t<T>>& ws)
+    result_t<T> mad_lane(strided_span<const T> x, const double* center, double scale, nan_policy p,
+        workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         W c;
@@ -63,17 +63,17 @@ namespace detail {
             if (c != c) // NaN propagated, empty lane, or median of -inf and inf
                 return c;
         }
-        const W raw = with_selection<Arch>(x, p, ws, abs_dev_xform<W> {c}, median_ranks,
-                                           [](auto& os) { return median_of(os); });
+        const W raw = with_selection<Arch>(
+            x, p, ws, abs_dev_xform<W> { c }, median_ranks, [](auto& os) { return median_of(os); });
         return static_cast<W>(static_cast<double>(raw) * scale);
     }
 
     template <class Arch, class T>
-    result_t<T> iqr_lane(strided_span<const T> x, double scale, nan_policy p,
-                         workspace<result_t<T>>& ws)
+    result_t<T> iqr_lane(
+        strided_span<const T> x, double scale, nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
-        static constexpr double q[2] = {0.25, 0.75};
+        static constexpr double q[2] = { 0.25, 0.75 };
         return with_selection<Arch>(
             x, p, ws, identity_xform {},
             [](std::size_t n, std::size_t* r) {
@@ -93,8 +93,8 @@ template <class T, class Arch = xsimd::default_arch>
 result_t<T> var(strided_span<T> x, double ddof = 0, options o = {})
 {
     workspace<result_t<T>> ws;
-    return detail::var_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, ddof, o.nan,
-                                                       ws);
+    return detail::var_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, ddof, o.nan, ws);
 }
 
 /// Standard deviation: sqrt(var(x, ddof)).
@@ -111,19 +111,19 @@ result_t<T> mad(strided_span<T> x, double scale = mad_normal_scale, options o = 
 {
     detail::validate_positive(scale, "scale");
     workspace<result_t<T>> ws;
-    return detail::mad_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, nullptr,
-                                                       scale, o.nan, ws);
+    return detail::mad_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, nullptr, scale, o.nan, ws);
 }
 
 /// Median absolute deviation about a given center, times `scale`.
 template <class T, class Arch = xsimd::default_arch>
-result_t<T> mad_about(strided_span<T> x, double center, double scale = mad_normal_scale,
-                      options o = {})
+result_t<T> mad_about(
+    strided_span<T> x, double center, double scale = mad_normal_scale, options o = {})
 {
     detail::validate_positive(scale, "scale");
     workspace<result_t<T>> ws;
-    return detail::mad_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, &center,
-                                                       scale, o.nan, ws);
+    return detail::mad_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, &center, scale, o.nan, ws);
 }
 
 /// Interquartile range (linear quantiles) times `scale` (iqr_normal_scale for a sigma).
@@ -132,8 +132,8 @@ result_t<T> iqr(strided_span<T> x, double scale = 1.0, options o = {})
 {
     detail::validate_positive(scale, "scale");
     workspace<result_t<T>> ws;
-    return detail::iqr_lane<Arch, std::remove_cv_t<T>>({x.data, x.size, x.stride}, scale, o.nan,
-                                                       ws);
+    return detail::iqr_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, scale, o.nan, ws);
 }
 
 template <class R, detail::if_contiguous_range<R> = 0>

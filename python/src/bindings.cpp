@@ -50,8 +50,7 @@ struct lane_layout {
     std::size_t lane_size = 0;
     std::ptrdiff_t lane_stride = 1; // in elements
 
-    template <class T>
-    static lane_layout of(const py::array& a)
+    template <class T> static lane_layout of(const py::array& a)
     {
         if (a.ndim() < 1)
             throw std::invalid_argument("internal: expected at least one dimension");
@@ -73,11 +72,10 @@ struct lane_layout {
         return L;
     }
 
-    template <class T>
-    rd::lanes<T> view(const T* base) const
+    template <class T> rd::lanes<T> view(const T* base) const
     {
-        return {base,          n_lanes,           lane_size,           lane_stride,
-                outer_shape.size(), outer_shape.data(), outer_strides.data()};
+        return { base, n_lanes, lane_size, lane_stride, outer_shape.size(), outer_shape.data(),
+            outer_strides.data() };
     }
 };
 
@@ -87,8 +85,7 @@ bool is_dtype(const py::array& a, char kind, py::ssize_t itemsize)
 }
 
 /// Dispatch on float32 / float64 (the Python layer converts everything else).
-template <class F>
-py::object with_float_array(const py::array& a, F&& f)
+template <class F> py::object with_float_array(const py::array& a, F&& f)
 {
     if (is_dtype(a, 'f', 8))
         return f(double {});
@@ -145,28 +142,26 @@ std::size_t requested_workers(long workers)
 
 /// Number of threads for n_lanes lanes of lane_size values costing `cost`
 /// each: never more than the lanes, nor than one per min_work_per_thread.
-std::size_t plan_threads(std::size_t n_lanes, std::size_t lane_size, long workers,
-                         std::size_t cost = cost_select)
+std::size_t plan_threads(
+    std::size_t n_lanes, std::size_t lane_size, long workers, std::size_t cost = cost_select)
 {
     const std::size_t want = requested_workers(workers);
     if (want <= 1 || n_lanes < 2)
         return 1;
-    const double work = static_cast<double>(n_lanes) *
-                        static_cast<double>(std::max<std::size_t>(lane_size, 1)) *
-                        static_cast<double>(cost);
+    const double work = static_cast<double>(n_lanes)
+        * static_cast<double>(std::max<std::size_t>(lane_size, 1)) * static_cast<double>(cost);
     const auto by_work = static_cast<std::size_t>(
         std::max(1.0, std::min(work / static_cast<double>(min_work_per_thread), 1e9)));
-    return std::min({want, n_lanes, by_work});
+    return std::min({ want, n_lanes, by_work });
 }
 
 /// Splits lanes [0, n_lanes) into n_threads contiguous blocks and runs
 /// f(begin, end) -> count on each, the first block on the calling thread.
 /// Returns the sum of the counts; rethrows the first block's exception.
-template <class F>
-std::size_t run_blocks(std::size_t n_lanes, std::size_t n_threads, F&& f)
+template <class F> std::size_t run_blocks(std::size_t n_lanes, std::size_t n_threads, F&& f)
 {
     if (n_threads <= 1)
-        return f(std::size_t {0}, n_lanes);
+        return f(std::size_t { 0 }, n_lanes);
     std::vector<std::size_t> counts(n_threads, 0);
     std::vector<std::exception_ptr> errors(n_threads);
     auto block = [&](std::size_t t) {
@@ -204,8 +199,7 @@ std::size_t run_blocks(std::size_t n_lanes, std::size_t n_threads, F&& f)
 
 // ---- running a table entry ---------------------------------------------------------
 
-template <class T>
-rd::block_fn<T> fn_of(const rd::entry& e)
+template <class T> rd::block_fn<T> fn_of(const rd::entry& e)
 {
     if constexpr (std::is_same_v<T, float>)
         return e.f32;
@@ -218,7 +212,7 @@ rd::block_fn<T> fn_of(const rd::entry& e)
 /// entry's kind: the outer shape (reduce), outer shape + (nq,) (quantile), or
 /// the input's shape in C order (transform).
 py::object run(const py::array& a, rd::entry rd::table::*which, const rd::lane_args& args,
-               long workers, std::size_t cost = cost_select)
+    long workers, std::size_t cost = cost_select)
 {
     const rd::entry& e = g_active->*which;
     return with_float_array(a, [&](auto tag) -> py::object {
@@ -245,9 +239,8 @@ py::object run(const py::array& a, rd::entry rd::table::*which, const rd::lane_a
         std::size_t n_small = 0;
         {
             py::gil_scoped_release nogil;
-            n_small = run_blocks(L.n_lanes, n_threads, [&](std::size_t b, std::size_t end) {
-                return fn(lanes, b, end, args, o);
-            });
+            n_small = run_blocks(L.n_lanes, n_threads,
+                [&](std::size_t b, std::size_t end) { return fn(lanes, b, end, args, o); });
         }
         return py::make_tuple(out, n_small);
     });
@@ -281,94 +274,128 @@ PYBIND11_MODULE(_core, m)
     m.doc() = "robstat compiled core (glue over the header-only C++ API; use the robstat "
               "package, not this module)";
     m.attr("__version__") = ROBSTAT_VERSION;
-    m.def("simd_arch", [] { return std::string(g_active->name); },
-          "Name of the instruction set of the active kernels: 'sse2', 'avx2' or 'avx512'.");
-    m.def("available_archs", [] { return names_of(rd::available_tables()); },
-          "Instruction sets compiled into this module that this CPU can run, baseline first.");
-    m.def("compiled_archs", [] { return names_of(rd::compiled_tables()); },
-          "Instruction sets compiled into this module, baseline first.");
-    m.def("_cpu_features", [] { return rd::feature_names(rd::cpu_features()); },
-          "The CPU features robstat's dispatcher detected (for bug reports).");
+    m.def(
+        "simd_arch", [] { return std::string(g_active->name); },
+        "Name of the instruction set of the active kernels: 'sse2', 'avx2' or 'avx512'.");
+    m.def(
+        "available_archs", [] { return names_of(rd::available_tables()); },
+        "Instruction sets compiled into this module that this CPU can run, baseline first.");
+    m.def(
+        "compiled_archs", [] { return names_of(rd::compiled_tables()); },
+        "Instruction sets compiled into this module, baseline first.");
+    m.def(
+        "_cpu_features", [] { return rd::feature_names(rd::cpu_features()); },
+        "The CPU features robstat's dispatcher detected (for bug reports).");
     m.def("_threads_for", &plan_threads, py::arg("n_lanes"), py::arg("lane_size"),
-          py::arg("workers"), py::arg("cost") = cost_select,
-          "Number of threads a call over n_lanes lanes of lane_size values would use "
-          "(cost per value: 1 for mean and var, 16, the default, for the others).");
+        py::arg("workers"), py::arg("cost") = cost_select,
+        "Number of threads a call over n_lanes lanes of lane_size values would use "
+        "(cost per value: 1 for mean and var, 16, the default, for the others).");
 
     namespace d = robstat::detail;
     using T = rd::table;
 
-    m.def("mean", [](const py::array& a, const std::string& nan, long workers) {
-        return run(a, &T::mean, args_with_nan(nan), workers, cost_sum);
-    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("var", [](const py::array& a, double ddof, const std::string& nan, long workers) {
-        auto args = args_with_nan(nan);
-        args.ddof = ddof;
-        // n - ddof <= 0 exactly when n <= floor(ddof)
-        args.min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
-        return run(a, &T::var, args, workers, cost_sum);
-    }, py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("median", [](const py::array& a, const std::string& nan, long workers) {
-        return run(a, &T::median, args_with_nan(nan), workers);
-    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("trimmed_mean", [](const py::array& a, double lower, double upper,
-                             const std::string& nan, long workers) {
-        d::validate_trim({lower, upper}, "trim", true);
-        auto args = args_with_nan(nan);
-        args.lower = lower;
-        args.upper = upper;
-        return run(a, &T::trimmed_mean, args, workers);
-    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("winsorized_mean", [](const py::array& a, double lower, double upper,
-                                const std::string& nan, long workers) {
-        d::validate_trim({lower, upper}, "limits", false);
-        auto args = args_with_nan(nan);
-        args.lower = lower;
-        args.upper = upper;
-        return run(a, &T::winsorized_mean, args, workers);
-    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("mad", [](const py::array& a, std::optional<double> center, double scale,
-                    const std::string& nan, long workers) {
-        d::validate_positive(scale, "scale");
-        auto args = args_with_nan(nan);
-        args.center = center ? &*center : nullptr;
-        args.scale = scale;
-        return run(a, &T::mad, args, workers);
-    }, py::arg("a"), py::arg("center"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("iqr", [](const py::array& a, double scale, const std::string& nan, long workers) {
-        d::validate_positive(scale, "scale");
-        auto args = args_with_nan(nan);
-        args.scale = scale;
-        return run(a, &T::iqr, args, workers);
-    }, py::arg("a"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "mean",
+        [](const py::array& a, const std::string& nan, long workers) {
+            return run(a, &T::mean, args_with_nan(nan), workers, cost_sum);
+        },
+        py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "var",
+        [](const py::array& a, double ddof, const std::string& nan, long workers) {
+            auto args = args_with_nan(nan);
+            args.ddof = ddof;
+            // n - ddof <= 0 exactly when n <= floor(ddof)
+            args.min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
+            return run(a, &T::var, args, workers, cost_sum);
+        },
+        py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "median",
+        [](const py::array& a, const std::string& nan, long workers) {
+            return run(a, &T::median, args_with_nan(nan), workers);
+        },
+        py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "trimmed_mean",
+        [](const py::array& a, double lower, double upper, const std::string& nan, long workers) {
+            d::validate_trim({ lower, upper }, "trim", true);
+            auto args = args_with_nan(nan);
+            args.lower = lower;
+            args.upper = upper;
+            return run(a, &T::trimmed_mean, args, workers);
+        },
+        py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "winsorized_mean",
+        [](const py::array& a, double lower, double upper, const std::string& nan, long workers) {
+            d::validate_trim({ lower, upper }, "limits", false);
+            auto args = args_with_nan(nan);
+            args.lower = lower;
+            args.upper = upper;
+            return run(a, &T::winsorized_mean, args, workers);
+        },
+        py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "mad",
+        [](const py::array& a, std::optional<double> center, double scale, const std::string& nan,
+            long workers) {
+            d::validate_positive(scale, "scale");
+            auto args = args_with_nan(nan);
+            args.center = center ? &*center : nullptr;
+            args.scale = scale;
+            return run(a, &T::mad, args, workers);
+        },
+        py::arg("a"), py::arg("center"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "iqr",
+        [](const py::array& a, double scale, const std::string& nan, long workers) {
+            d::validate_positive(scale, "scale");
+            auto args = args_with_nan(nan);
+            args.scale = scale;
+            return run(a, &T::iqr, args, workers);
+        },
+        py::arg("a"), py::arg("scale"), py::arg("nan"), py::arg("workers") = 1);
     // Quantiles: result shape = outer shape + (len(q),).
-    m.def("quantile", [](const py::array& a, const std::vector<double>& q,
-                         const std::string& method, const std::string& nan, long workers) {
-        for (double v : q)
-            d::validate_probability(v, "q");
-        auto args = args_with_nan(nan);
-        args.method = static_cast<int>(robstat::parse_quantile_method(method));
-        args.q = q.data();
-        args.nq = q.size();
-        return run(a, &T::quantile, args, workers);
-    }, py::arg("a"), py::arg("q"), py::arg("method"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("winsorize", [](const py::array& a, double lower, double upper,
-                          const std::string& nan, long workers) {
-        d::validate_trim({lower, upper}, "limits", false);
-        auto args = args_with_nan(nan);
-        args.lower = lower;
-        args.upper = upper;
-        return run(a, &T::winsorize, args, workers);
-    }, py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("robust_zscore", [](const py::array& a, const std::string& nan, long workers) {
-        auto args = args_with_nan(nan);
-        args.factor = 1.0;
-        args.scale = robstat::mad_normal_scale;
-        return run(a, &T::zscore, args, workers);
-    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
-    m.def("modified_zscore", [](const py::array& a, const std::string& nan, long workers) {
-        auto args = args_with_nan(nan);
-        args.factor = robstat::modified_zscore_factor;
-        args.scale = 1.0;
-        return run(a, &T::zscore, args, workers);
-    }, py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "quantile",
+        [](const py::array& a, const std::vector<double>& q, const std::string& method,
+            const std::string& nan, long workers) {
+            for (double v : q)
+                d::validate_probability(v, "q");
+            auto args = args_with_nan(nan);
+            args.method = static_cast<int>(robstat::parse_quantile_method(method));
+            args.q = q.data();
+            args.nq = q.size();
+            return run(a, &T::quantile, args, workers);
+        },
+        py::arg("a"), py::arg("q"), py::arg("method"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "winsorize",
+        [](const py::array& a, double lower, double upper, const std::string& nan, long workers) {
+            d::validate_trim({ lower, upper }, "limits", false);
+            auto args = args_with_nan(nan);
+            args.lower = lower;
+            args.upper = upper;
+            return run(a, &T::winsorize, args, workers);
+        },
+        py::arg("a"), py::arg("lower"), py::arg("upper"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "robust_zscore",
+        [](const py::array& a, const std::string& nan, long workers) {
+            auto args = args_with_nan(nan);
+            args.factor = 1.0;
+            args.scale = robstat::mad_normal_scale;
+            return run(a, &T::zscore, args, workers);
+        },
+        py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
+        "modified_zscore",
+        [](const py::array& a, const std::string& nan, long workers) {
+            auto args = args_with_nan(nan);
+            args.factor = robstat::modified_zscore_factor;
+            args.scale = 1.0;
+            return run(a, &T::zscore, args, workers);
+        },
+        py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
 }

@@ -9,8 +9,8 @@
 int main(int argc, char* argv[])
 {
 #if defined(__AVX512F__)
-    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512dq") || !__builtin_cpu_supports("avx512vl")) {
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw")
+        || !__builtin_cpu_supports("avx512dq") || !__builtin_cpu_supports("avx512vl")) {
         std::puts("skipped: this CPU lacks AVX-512");
         return 77;
     }

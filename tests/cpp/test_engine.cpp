@@ -87,20 +87,18 @@ double oracle_mad(const std::vector<double>& s)
     return oracle_median(d);
 }
 
-template <class T>
-bool same_value(double got, double want)
+template <class T> bool same_value(double got, double want)
 {
     if (std::isnan(want))
         return std::isnan(got);
     return got == static_cast<double>(static_cast<T>(want));
 }
 
-template <class T>
-bool close(long double got, long double want)
+template <class T> bool close(long double got, long double want)
 {
     if (std::isnan(static_cast<double>(want)) || std::isinf(static_cast<double>(want)))
-        return std::isnan(static_cast<double>(got)) == std::isnan(static_cast<double>(want)) &&
-               (std::isnan(static_cast<double>(want)) || got == want);
+        return std::isnan(static_cast<double>(got)) == std::isnan(static_cast<double>(want))
+            && (std::isnan(static_cast<double>(want)) || got == want);
     const long double tol = std::is_same_v<T, float> ? 1e-6L : 1e-12L;
     return std::fabs(got - want) <= tol * std::max(std::fabs(want), 1.0L);
 }
@@ -110,26 +108,27 @@ bool close(long double got, long double want)
 TEMPLATE_TEST_CASE("engine: results equal a sort-based oracle", "[engine]", float, double)
 {
     using T = TestType;
-    const std::vector<std::string> kinds {"normal", "outliers", "ties", "constant", "sorted",
-                                          "reversed", "inf", "huge", "clustered"};
-    const std::vector<std::size_t> sizes {engine_min_size - 1, engine_min_size,
-                                          engine_min_size + 1, 50001};
+    const std::vector<std::string> kinds { "normal", "outliers", "ties", "constant", "sorted",
+        "reversed", "inf", "huge", "clustered" };
+    const std::vector<std::size_t> sizes { engine_min_size - 1, engine_min_size,
+        engine_min_size + 1, 50001 };
     for (const auto& kind : kinds) {
         for (std::size_t n : sizes) {
             CAPTURE(kind, n);
             const auto x = make_case<T>(kind, n, n + kind.size());
             const auto s = sorted_values(x);
             CHECK(same_value<T>(robstat::median(x), oracle_median(s)));
-            for (double q : {0.0, 0.01, 0.25, 0.5, 0.9, 1.0}) {
+            for (double q : { 0.0, 0.01, 0.25, 0.5, 0.9, 1.0 }) {
                 CAPTURE(q);
                 const double h = q * static_cast<double>(n - 1);
                 const auto lo = static_cast<std::size_t>(std::floor(h));
                 const double want = robstat::detail::lerp<double>(
                     s[lo], s[std::min(lo + 1, n - 1)], h - std::floor(h));
-                CHECK(same_value<T>(robstat::quantile(x, q, robstat::quantile_method::lower), s[lo]));
+                CHECK(
+                    same_value<T>(robstat::quantile(x, q, robstat::quantile_method::lower), s[lo]));
                 CHECK(close<T>(robstat::quantile(x, q), want));
             }
-            for (double p : {0.0, 0.1, 0.25, 0.4}) {
+            for (double p : { 0.0, 0.1, 0.25, 0.4 }) {
                 CAPTURE(p);
                 CHECK(close<T>(robstat::trimmed_mean(x, p), oracle_trimmed(s, p)));
                 CHECK(close<T>(robstat::winsorized_mean(x, p), oracle_winsorized(s, p)));
@@ -139,8 +138,8 @@ TEMPLATE_TEST_CASE("engine: results equal a sort-based oracle", "[engine]", floa
                 const auto w = robstat::winsorize(x, 0.1);
                 const std::size_t g = n / 10;
                 for (std::size_t i = 0; i < n; i += 101)
-                    CHECK(same_value<T>(w[i], std::clamp(static_cast<double>(x[i]), s[g],
-                                                         s[n - g - 1])));
+                    CHECK(same_value<T>(
+                        w[i], std::clamp(static_cast<double>(x[i]), s[g], s[n - g - 1])));
             }
         }
     }
@@ -153,8 +152,8 @@ TEMPLATE_TEST_CASE("engine: NaN policies on long lanes", "[engine]", float, doub
     for (std::size_t i = 5; i < x.size(); i += 777)
         x[i] = std::numeric_limits<T>::quiet_NaN();
     const auto s = sorted_values(x); // the non-NaN values
-    const robstat::options omit {robstat::nan_policy::omit};
-    const robstat::options raise {robstat::nan_policy::raise};
+    const robstat::options omit { robstat::nan_policy::omit };
+    const robstat::options raise { robstat::nan_policy::raise };
     CHECK(std::isnan(robstat::median(x)));
     CHECK(std::isnan(robstat::trimmed_mean(x, 0.1)));
     CHECK(std::isnan(robstat::mad(x)));
@@ -172,10 +171,10 @@ TEMPLATE_TEST_CASE("engine: strided lanes read in place", "[engine]", float, dou
 {
     using T = TestType;
     const auto base = make_case<T>("outliers", 3 * 30000, 11);
-    for (std::ptrdiff_t stride : {3, -3}) {
+    for (std::ptrdiff_t stride : { 3, -3 }) {
         CAPTURE(stride);
         const T* first = stride > 0 ? base.data() : base.data() + base.size() - 1;
-        const robstat::strided_span<const T> view {first, 30000, stride};
+        const robstat::strided_span<const T> view { first, 30000, stride };
         std::vector<T> copy(30000);
         for (std::size_t i = 0; i < copy.size(); ++i)
             copy[i] = view[i];
@@ -192,10 +191,10 @@ TEST_CASE("engine: brackets cover the wanted ranks, or the copy path takes over"
     const auto x = make_case<double>("normal", 100000, 3);
     robstat::detail::bracketed_selection<double> sel;
     std::vector<double> sample;
-    const std::size_t ranks[2] = {10000, 89999};
-    const robstat::strided_span<const double> v {x.data(), x.size(), 1};
-    REQUIRE(robstat::detail::plan_brackets(v, ranks, 2, robstat::detail::identity_xform {}, sel,
-                                           sample));
+    const std::size_t ranks[2] = { 10000, 89999 };
+    const robstat::strided_span<const double> v { x.data(), x.size(), 1 };
+    REQUIRE(robstat::detail::plan_brackets(
+        v, ranks, 2, robstat::detail::identity_xform {}, sel, sample));
     robstat::detail::bracket_pass<A>(v, robstat::detail::identity_xform {}, sel);
     CHECK(sel.n == x.size());
     CHECK(sel.n_nan == 0);

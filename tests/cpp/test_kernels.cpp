@@ -35,8 +35,7 @@ namespace {
 __extension__ typedef __int128 int128;
 
 /// Call f(Arch{}) for every instruction set compiled into this test.
-template <class F>
-void for_each_arch(F&& f)
+template <class F> void for_each_arch(F&& f)
 {
     f(xsimd::default_arch {});
 #if XSIMD_WITH_SSE2
@@ -46,8 +45,7 @@ void for_each_arch(F&& f)
 }
 
 /// Call f(arch, n) for every instruction set of for_each_arch and every size of test_sizes().
-template <class F>
-void for_each_arch_and_size(F&& f)
+template <class F> void for_each_arch_and_size(F&& f)
 {
     for_each_arch([&f](auto arch) {
         for (std::size_t n : test_sizes())
@@ -55,13 +53,12 @@ void for_each_arch_and_size(F&& f)
     });
 }
 
-template <class Arch>
-std::string arch_name()
+template <class Arch> std::string arch_name()
 {
     return Arch::name();
 }
 
-constexpr double u = 1.1102230246251565e-16;  // 2^-53
+constexpr double u = 1.1102230246251565e-16; // 2^-53
 
 double ulp(double v)
 {
@@ -85,16 +82,18 @@ std::vector<T> normal_data(std::size_t n, std::uint64_t seed, double mean, doubl
 /// in cancelling pairs (v, -v) scattered through the array, plus small noise.
 struct exact_data {
     std::vector<double> x;
-    double exact_sum = 0;  // correctly rounded
+    double exact_sum = 0; // correctly rounded
     double abs_sum = 0;
 };
 
 exact_data ill_conditioned(std::size_t n, std::uint64_t seed)
 {
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<std::int64_t> mant(-(std::int64_t(1) << 52), std::int64_t(1) << 52);
+    std::uniform_int_distribution<std::int64_t> mant(
+        -(std::int64_t(1) << 52), std::int64_t(1) << 52);
     std::uniform_int_distribution<int> expo(0, 10);
-    std::uniform_int_distribution<std::int64_t> small(-(std::int64_t(1) << 30), std::int64_t(1) << 30);
+    std::uniform_int_distribution<std::int64_t> small(
+        -(std::int64_t(1) << 30), std::int64_t(1) << 30);
     std::vector<std::int64_t> k(n);
     std::vector<int> e(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -132,8 +131,8 @@ exact_data ill_conditioned(std::size_t n, std::uint64_t seed)
 
 // ---- sum ---------------------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("kernels: sum of well-conditioned data is within a few ulp", "[kernels][sum]",
-                   float, double)
+TEMPLATE_TEST_CASE(
+    "kernels: sum of well-conditioned data is within a few ulp", "[kernels][sum]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -150,7 +149,7 @@ TEMPLATE_TEST_CASE("kernels: sum of well-conditioned data is within a few ulp", 
                                << num(static_cast<double>(ref)));
         CHECK(std::fabs(s - static_cast<double>(ref)) <= 2 * ulp(static_cast<double>(ref)));
 
-        const auto y = normal_data<T>(n, 7 + n, 5.0, 1.0);  // positive: condition number 1
+        const auto y = normal_data<T>(n, 7 + n, 5.0, 1.0); // positive: condition number 1
         long double ry = 0;
         for (T v : y)
             ry += static_cast<long double>(v);
@@ -161,25 +160,25 @@ TEMPLATE_TEST_CASE("kernels: sum of well-conditioned data is within a few ulp", 
 }
 
 TEST_CASE("kernels: sum of ill-conditioned data meets the compensated-summation bound",
-          "[kernels][sum][accuracy]")
+    "[kernels][sum][accuracy]")
 {
     for_each_arch_and_size([](auto arch, std::size_t n) {
         using Arch = decltype(arch);
-        for (std::uint64_t seed : {1u, 2u, 3u}) {
+        for (std::uint64_t seed : { 1u, 2u, 3u }) {
             const auto d = ill_conditioned(n, seed * 1000 + n);
             const double s = robstat::simd::sum<Arch>(d.x.data(), n);
             const double nu = static_cast<double>(n) * u;
             const double bound = 2 * u * std::fabs(d.exact_sum) + 4 * nu * nu * d.abs_sum;
-            INFO(arch_name<Arch>() << " n=" << n << " seed=" << seed << " sum " << num(s)
-                                   << " exact " << num(d.exact_sum) << " sum|x| "
-                                   << num(d.abs_sum) << " bound " << num(bound));
+            INFO(arch_name<Arch>()
+                << " n=" << n << " seed=" << seed << " sum " << num(s) << " exact "
+                << num(d.exact_sum) << " sum|x| " << num(d.abs_sum) << " bound " << num(bound));
             CHECK(std::fabs(s - d.exact_sum) <= bound);
         }
     });
 }
 
-TEMPLATE_TEST_CASE("kernels: cancellation is exact wherever the values sit", "[kernels][sum][accuracy]",
-                   float, double)
+TEMPLATE_TEST_CASE("kernels: cancellation is exact wherever the values sit",
+    "[kernels][sum][accuracy]", float, double)
 {
     // {big, 1, -big} among zeros sums to exactly 1 for every placement: the
     // compensation must survive the SIMD lanes, the unrolled accumulators and the
@@ -188,7 +187,7 @@ TEMPLATE_TEST_CASE("kernels: cancellation is exact wherever the values sit", "[k
     const T big = std::is_same_v<T, float> ? T(1e30f) : T(1e100);
     for_each_arch([big](auto arch) {
         using Arch = decltype(arch);
-        for (std::size_t n : {3u, 4u, 5u, 8u, 9u, 16u, 17u, 33u, 35u, 67u}) {
+        for (std::size_t n : { 3u, 4u, 5u, 8u, 9u, 16u, 17u, 33u, 35u, 67u }) {
             std::size_t bad = 0, total = 0;
             std::string first;
             for (std::size_t i = 0; i < n; ++i)
@@ -203,20 +202,20 @@ TEMPLATE_TEST_CASE("kernels: cancellation is exact wherever the values sit", "[k
                         const double s = robstat::simd::sum<Arch>(x.data(), n);
                         ++total;
                         if (s != 1.0 && bad++ == 0)
-                            first = "big at " + std::to_string(i) + ", 1 at " + std::to_string(j) +
-                                    ", -big at " + std::to_string(k) + ": sum " + num(s);
+                            first = "big at " + std::to_string(i) + ", 1 at " + std::to_string(j)
+                                + ", -big at " + std::to_string(k) + ": sum " + num(s);
                     }
             INFO(arch_name<Arch>() << " n=" << n << ": " << bad << " of " << total
                                    << " placements wrong; first: " << first);
             CHECK(bad == 0);
         }
-        std::vector<T> x {T(1), big, T(1), -big};
+        std::vector<T> x { T(1), big, T(1), -big };
         CHECK(robstat::simd::sum<Arch>(x.data(), x.size()) == 2.0);
     });
 }
 
-TEMPLATE_TEST_CASE("kernels: sum with infinite values follows IEEE", "[kernels][sum][inf]", float,
-                   double)
+TEMPLATE_TEST_CASE(
+    "kernels: sum with infinite values follows IEEE", "[kernels][sum][inf]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -224,7 +223,7 @@ TEMPLATE_TEST_CASE("kernels: sum with infinite values follows IEEE", "[kernels][
         if (n == 0)
             return;
         const T inf = std::numeric_limits<T>::infinity();
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
+        for (std::size_t pos : { std::size_t(0), n / 2, n - 1 }) {
             std::vector<T> x = normal_data<T>(n, n, 0.0, 1.0);
             x[pos] = inf;
             INFO(arch_name<Arch>() << " n=" << n << " infinite value at " << pos);
@@ -233,14 +232,14 @@ TEMPLATE_TEST_CASE("kernels: sum with infinite values follows IEEE", "[kernels][
             CHECK(robstat::simd::sum<Arch>(x.data(), n) == -static_cast<double>(inf));
             if (n >= 2) {
                 x[(pos + 1) % n] = inf;
-                CHECK(std::isnan(robstat::simd::sum<Arch>(x.data(), n)));  // inf - inf
+                CHECK(std::isnan(robstat::simd::sum<Arch>(x.data(), n))); // inf - inf
             }
         }
     });
 }
 
 TEMPLATE_TEST_CASE("kernels: sum does not depend on the SIMD width beyond the last ulp",
-                   "[kernels][sum]", float, double)
+    "[kernels][sum]", float, double)
 {
     using T = TestType;
     for (std::size_t n : test_sizes()) {
@@ -255,8 +254,8 @@ TEMPLATE_TEST_CASE("kernels: sum does not depend on the SIMD width beyond the la
     }
 }
 
-TEMPLATE_TEST_CASE("kernels: sum_omit_nan skips NaN and counts the rest", "[kernels][nan]", float,
-                   double)
+TEMPLATE_TEST_CASE(
+    "kernels: sum_omit_nan skips NaN and counts the rest", "[kernels][nan]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -287,7 +286,7 @@ TEMPLATE_TEST_CASE("kernels: sum_omit_nan skips NaN and counts the rest", "[kern
 }
 
 TEMPLATE_TEST_CASE("kernels: sum_sq_dev is the corrected sum of squared deviations",
-                   "[kernels][var]", float, double)
+    "[kernels][var]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -303,16 +302,16 @@ TEMPLATE_TEST_CASE("kernels: sum_sq_dev is the corrected sum of squared deviatio
         for (T v : x)
             ss += (static_cast<long double>(v) - m) * (static_cast<long double>(v) - m);
         // for any centre c near the mean, sum (x-c)^2 - (sum (x-c))^2 / n = sum (x-m)^2
-        for (double c : {static_cast<double>(m), static_cast<double>(m) + 0.3,
-                         static_cast<double>(m) - 1.7}) {
+        for (double c : { static_cast<double>(m), static_cast<double>(m) + 0.3,
+                 static_cast<double>(m) - 1.7 }) {
             const double got = robstat::simd::sum_sq_dev<Arch>(x.data(), n, c);
             INFO(arch_name<Arch>() << " n=" << n << " centre " << num(c) << " got " << num(got)
                                    << " expected " << num(static_cast<double>(ss)));
             // each x - c is rounded (relative error u): the error is a few u times
             // sum (x - c)^2 = ss + n (c - m)^2
             const double shift = c - static_cast<double>(m);
-            const double tol = 1e-12 * static_cast<double>(ss) +
-                               16 * u * (static_cast<double>(ss) + static_cast<double>(n) * shift * shift);
+            const double tol = 1e-12 * static_cast<double>(ss)
+                + 16 * u * (static_cast<double>(ss) + static_cast<double>(n) * shift * shift);
             CHECK(std::fabs(got - static_cast<double>(ss)) <= tol);
         }
     });
@@ -320,7 +319,8 @@ TEMPLATE_TEST_CASE("kernels: sum_sq_dev is the corrected sum of squared deviatio
 
 // ---- NaN detection ---------------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("kernels: has_nan finds a NaN at every position", "[kernels][nan]", float, double)
+TEMPLATE_TEST_CASE(
+    "kernels: has_nan finds a NaN at every position", "[kernels][nan]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -335,8 +335,9 @@ TEMPLATE_TEST_CASE("kernels: has_nan finds a NaN at every position", "[kernels][
         const std::size_t step = n > 200 ? 37 : 1;
         std::size_t missed = 0;
         for (std::size_t i = 0; i < n; i += step) {
-            for (T nan : {std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),
-                          std::numeric_limits<T>::signaling_NaN()}) {
+            for (T nan :
+                { std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),
+                    std::numeric_limits<T>::signaling_NaN() }) {
                 const T keep = x[i];
                 x[i] = nan;
                 missed += !robstat::simd::has_nan<Arch>(x.data(), n);
@@ -344,9 +345,9 @@ TEMPLATE_TEST_CASE("kernels: has_nan finds a NaN at every position", "[kernels][
             }
         }
         if (n > 0) {
-            x[n - 1] = std::numeric_limits<T>::quiet_NaN();  // the very last element
+            x[n - 1] = std::numeric_limits<T>::quiet_NaN(); // the very last element
             CHECK(robstat::simd::has_nan<Arch>(x.data(), n));
-            CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n - 1));  // not read past n
+            CHECK_FALSE(robstat::simd::has_nan<Arch>(x.data(), n - 1)); // not read past n
         }
         CHECK(missed == 0);
     });
@@ -354,8 +355,8 @@ TEMPLATE_TEST_CASE("kernels: has_nan finds a NaN at every position", "[kernels][
 
 // ---- element-wise kernels -----------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("kernels: clip, abs_deviation and scaled_difference are exact", "[kernels]",
-                   float, double)
+TEMPLATE_TEST_CASE(
+    "kernels: clip, abs_deviation and scaled_difference are exact", "[kernels]", float, double)
 {
     using T = TestType;
     for_each_arch_and_size([](auto arch, std::size_t n) {
@@ -390,7 +391,7 @@ TEMPLATE_TEST_CASE("kernels: clip, abs_deviation and scaled_difference are exact
         CHECK(bad == 0);
         CHECK(out[n] == T(-7));
 
-        for (T factor : {T(1), f}) {
+        for (T factor : { T(1), f }) {
             robstat::simd::scaled_difference<Arch>(x.data(), out.data(), n, c, factor, d);
             bad = 0;
             for (std::size_t i = 0; i < n; ++i) {
@@ -434,14 +435,14 @@ TEST_CASE("kernels: reduce_add (the xsimd version shim) adds every lane", "[kern
     for (std::size_t i = 0; i < batch::size; ++i)
         lanes[i] = static_cast<double>(i + 1);
     const batch b = batch::load_unaligned(lanes.data());
-    CHECK(robstat::simd::reduce_add(b) ==
-          static_cast<double>(batch::size * (batch::size + 1) / 2));
+    CHECK(robstat::simd::reduce_add(b) == static_cast<double>(batch::size * (batch::size + 1) / 2));
 }
 
-// ---- the selection engine ------------------------------------------------------------------------
+// ---- the selection engine
+// ------------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("kernels: order_statistics selects exact ranks in any order", "[kernels][select]",
-                   float, double)
+TEMPLATE_TEST_CASE("kernels: order_statistics selects exact ranks in any order",
+    "[kernels][select]", float, double)
 {
     using T = TestType;
     for (std::size_t n : test_sizes()) {
@@ -459,7 +460,7 @@ TEMPLATE_TEST_CASE("kernels: order_statistics selects exact ranks in any order",
             robstat::detail::order_statistics<T> os(buf.data(), n);
             REQUIRE(os.size() == n);
             // a random sequence of ranks, with repeats and both extremes
-            std::vector<std::size_t> ks {0, n - 1, n / 2};
+            std::vector<std::size_t> ks { 0, n - 1, n / 2 };
             for (int i = 0; i < 12; ++i)
                 ks.push_back(static_cast<std::size_t>(rng() % n));
             ks.push_back(n / 2);
@@ -483,7 +484,7 @@ TEMPLATE_TEST_CASE("kernels: order_statistics selects exact ranks in any order",
             CHECK(bad_partition == 0);
             auto after = buf;
             std::sort(after.begin(), after.end());
-            CHECK(after == sorted);  // a permutation of the input
+            CHECK(after == sorted); // a permutation of the input
         }
     }
 }

@@ -83,12 +83,12 @@ const ref_table& reference()
 {
     static const ref_table table = [] {
         ref_table t;
-        const std::string path =
-            std::string(ROBSTAT_TEST_DATA_DIR) + "/reference_location_scale.csv";
+        const std::string path
+            = std::string(ROBSTAT_TEST_DATA_DIR) + "/reference_location_scale.csv";
         std::ifstream in(path);
         if (!in)
-            throw std::runtime_error("cannot open " + path +
-                                     " (run Rscript tests/tools/make_reference.R)");
+            throw std::runtime_error(
+                "cannot open " + path + " (run Rscript tests/tools/make_reference.R)");
         std::string line;
         bool header_seen = false;
         while (std::getline(in, line)) {
@@ -166,15 +166,14 @@ double magnitude(const ref_row& r, const std::vector<double>& x)
     return 0.0;
 }
 
-template <class T>
-robstat::result_t<T> evaluate(const ref_row& r, robstat::strided_span<const T> x)
+template <class T> robstat::result_t<T> evaluate(const ref_row& r, robstat::strided_span<const T> x)
 {
     if (r.statistic == "median")
         return robstat::median(x);
     if (r.statistic == "trimmed_mean")
-        return robstat::trimmed_mean(x, robstat::trim_spec {r.p1, r.p2});
+        return robstat::trimmed_mean(x, robstat::trim_spec { r.p1, r.p2 });
     if (r.statistic == "winsorized_mean")
-        return robstat::winsorized_mean(x, robstat::trim_spec {r.p1, r.p2});
+        return robstat::winsorized_mean(x, robstat::trim_spec { r.p1, r.p2 });
     if (r.statistic == "quantile")
         return robstat::quantile(x, r.p1);
     if (r.statistic == "mad_raw")
@@ -225,12 +224,12 @@ TEST_CASE("reference table: the CSV written by make_reference.R is complete", "[
     for (const auto& r : t.rows)
         ++per_stat[r.statistic];
     for (const char* s :
-         {"median", "trimmed_mean", "quantile", "mad_raw", "iqr", "winsorized_mean"}) {
+        { "median", "trimmed_mean", "quantile", "mad_raw", "iqr", "winsorized_mean" }) {
         INFO(s);
         CHECK(per_stat[s] >= static_cast<int>(t.case_order.size()));
     }
-    for (const char* c : {"chem_copper", "abbey_nickel", "morley_speed", "morley_expt1",
-                          "morley_expt5", "contaminated_n1000", "huge_pair"}) {
+    for (const char* c : { "chem_copper", "abbey_nickel", "morley_speed", "morley_expt1",
+             "morley_expt5", "contaminated_n1000", "huge_pair" }) {
         INFO(c);
         CHECK(t.inputs.count(c) == 1);
     }
@@ -254,7 +253,7 @@ TEST_CASE("reference: double results match R to 1e-13", "[reference]")
 TEST_CASE("reference: strided and reversed views give the R results", "[reference]")
 {
     const auto& t = reference();
-    for (std::ptrdiff_t stride : {2, 3, -1, -2}) {
+    for (std::ptrdiff_t stride : { 2, 3, -1, -2 }) {
         for (const auto& r : t.rows) {
             const auto& x = t.inputs.at(r.case_name);
             const strided_input<double> sc(x, stride);
@@ -290,7 +289,7 @@ TEST_CASE("reference: the vector-q quantile overload matches R", "[reference]")
 }
 
 TEST_CASE("reference: float input agrees with the double computation on float-rounded values",
-          "[reference][float]")
+    "[reference][float]")
 {
     const auto& t = reference();
     std::size_t compared = 0;

@@ -58,8 +58,9 @@ expectation oracle_var(const std::vector<double>& s, double ddof)
     for (double v : s)
         ss += (v - m) * (v - m);
     // a constant sample has variance 0; allow the rounding of the mean itself
-    const double floor_scale = 1e-8 * static_cast<double>(sum_sq_mean / static_cast<long double>(n));
-    return {static_cast<double>(ss / (static_cast<long double>(n) - ddof)), floor_scale};
+    const double floor_scale
+        = 1e-8 * static_cast<double>(sum_sq_mean / static_cast<long double>(n));
+    return { static_cast<double>(ss / (static_cast<long double>(n) - ddof)), floor_scale };
 }
 
 expectation oracle_mad(const std::vector<double>& s, double scale, const double* center = nullptr)
@@ -73,7 +74,7 @@ expectation oracle_mad(const std::vector<double>& s, double scale, const double*
         dev[i] = std::fabs(static_cast<long double>(s[i]) - c);
     std::sort(dev.begin(), dev.end());
     const long double raw = n % 2 == 1 ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
-    return {static_cast<double>(raw * scale), static_cast<double>(std::fabs(c)) * scale};
+    return { static_cast<double>(raw * scale), static_cast<double>(std::fabs(c)) * scale };
 }
 
 long double quantile7(const std::vector<double>& s, double q, double* magnitude)
@@ -94,41 +95,40 @@ expectation oracle_iqr(const std::vector<double>& s, double scale)
     double magnitude = 0;
     const long double q1 = quantile7(s, 0.25, &magnitude);
     const long double q3 = quantile7(s, 0.75, &magnitude);
-    return {static_cast<double>((q3 - q1) * scale), magnitude * scale};
+    return { static_cast<double>((q3 - q1) * scale), magnitude * scale };
 }
 
-template <class T>
-std::vector<estimator<T>> scale_estimators()
+template <class T> std::vector<estimator<T>> scale_estimators()
 {
     using span = robstat::strided_span<const T>;
     using robstat::options;
     std::vector<estimator<T>> e;
-    for (double ddof : {0.0, 1.0, 1.5}) {
-        e.push_back({"var ddof=" + num(ddof),
-                     [ddof](span x, options o) { return robstat::var(x, ddof, o); },
-                     [ddof](const std::vector<double>& s) { return oracle_var(s, ddof); }});
-        e.push_back({"stddev ddof=" + num(ddof),
-                     [ddof](span x, options o) { return robstat::stddev(x, ddof, o); },
-                     [ddof](const std::vector<double>& s) {
-                         expectation v = oracle_var(s, ddof);
-                         // d sqrt(v) = dv / (2 sqrt v): the relative error halves
-                         return expectation {std::sqrt(v.value), std::sqrt(v.scale)};
-                     }});
+    for (double ddof : { 0.0, 1.0, 1.5 }) {
+        e.push_back({ "var ddof=" + num(ddof),
+            [ddof](span x, options o) { return robstat::var(x, ddof, o); },
+            [ddof](const std::vector<double>& s) { return oracle_var(s, ddof); } });
+        e.push_back({ "stddev ddof=" + num(ddof),
+            [ddof](span x, options o) { return robstat::stddev(x, ddof, o); },
+            [ddof](const std::vector<double>& s) {
+                expectation v = oracle_var(s, ddof);
+                // d sqrt(v) = dv / (2 sqrt v): the relative error halves
+                return expectation { std::sqrt(v.value), std::sqrt(v.scale) };
+            } });
     }
-    for (double scale : {robstat::mad_normal_scale, 1.0, 2.5}) {
-        e.push_back({"mad scale=" + num(scale),
-                     [scale](span x, options o) { return robstat::mad(x, scale, o); },
-                     [scale](const std::vector<double>& s) { return oracle_mad(s, scale); }});
+    for (double scale : { robstat::mad_normal_scale, 1.0, 2.5 }) {
+        e.push_back({ "mad scale=" + num(scale),
+            [scale](span x, options o) { return robstat::mad(x, scale, o); },
+            [scale](const std::vector<double>& s) { return oracle_mad(s, scale); } });
     }
-    for (double center : {0.0, 10.0, -3.25}) {
-        e.push_back({"mad_about center=" + num(center),
-                     [center](span x, options o) { return robstat::mad_about(x, center, 1.0, o); },
-                     [center](const std::vector<double>& s) { return oracle_mad(s, 1.0, &center); }});
+    for (double center : { 0.0, 10.0, -3.25 }) {
+        e.push_back({ "mad_about center=" + num(center),
+            [center](span x, options o) { return robstat::mad_about(x, center, 1.0, o); },
+            [center](const std::vector<double>& s) { return oracle_mad(s, 1.0, &center); } });
     }
-    for (double scale : {1.0, robstat::iqr_normal_scale, 3.0}) {
-        e.push_back({"iqr scale=" + num(scale),
-                     [scale](span x, options o) { return robstat::iqr(x, scale, o); },
-                     [scale](const std::vector<double>& s) { return oracle_iqr(s, scale); }});
+    for (double scale : { 1.0, robstat::iqr_normal_scale, 3.0 }) {
+        e.push_back({ "iqr scale=" + num(scale),
+            [scale](span x, options o) { return robstat::iqr(x, scale, o); },
+            [scale](const std::vector<double>& s) { return oracle_iqr(s, scale); } });
     }
     return e;
 }
@@ -145,7 +145,8 @@ long double normal_quantile(long double p)
     long double x = 0.6744897501960817L;
     for (int i = 0; i < 50; ++i) {
         const long double cdf = 0.5L * std::erfc(-x / std::sqrt(2.0L));
-        const long double pdf = std::exp(-x * x / 2) / std::sqrt(2 * 3.141592653589793238462643383279502884L);
+        const long double pdf
+            = std::exp(-x * x / 2) / std::sqrt(2 * 3.141592653589793238462643383279502884L);
         x -= (cdf - p) / pdf;
     }
     return x;
@@ -155,8 +156,8 @@ long double normal_quantile(long double p)
 
 TEST_CASE("scale: result types follow the dtype rule", "[scale]")
 {
-    const std::vector<float> f {1, 2, 3};
-    const std::vector<int> i {1, 2, 3};
+    const std::vector<float> f { 1, 2, 3 };
+    const std::vector<int> i { 1, 2, 3 };
     STATIC_REQUIRE(std::is_same_v<decltype(robstat::var(f)), float>);
     STATIC_REQUIRE(std::is_same_v<decltype(robstat::stddev(f)), float>);
     STATIC_REQUIRE(std::is_same_v<decltype(robstat::mad(f)), float>);
@@ -178,8 +179,8 @@ TEST_CASE("scale: the normal-consistency constants", "[scale]")
     CHECK(robstat::mad_normal_scale == 1.482602218505602);
 }
 
-TEMPLATE_TEST_CASE("scale: every estimator matches the oracle for all sizes and strides", "[scale]",
-                   float, double)
+TEMPLATE_TEST_CASE(
+    "scale: every estimator matches the oracle for all sizes and strides", "[scale]", float, double)
 {
     for (std::size_t n : test_sizes())
         for (std::ptrdiff_t stride : test_strides)
@@ -189,14 +190,14 @@ TEMPLATE_TEST_CASE("scale: every estimator matches the oracle for all sizes and 
 TEMPLATE_TEST_CASE("scale: ties, constant data and a large offset", "[scale]", float, double)
 {
     using T = TestType;
-    for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 9u, 16u, 17u, 35u, 100u, 1000u}) {
-        for (std::ptrdiff_t stride : {1, -1}) {
+    for (std::size_t n : { 1u, 2u, 3u, 5u, 8u, 9u, 16u, 17u, 35u, 100u, 1000u }) {
+        for (std::ptrdiff_t stride : { 1, -1 }) {
             check_all(with_ties<T>(n, 17 + n), stride, "ties");
             check_all(std::vector<T>(n, T(2.75)), stride, "constant");
             check_all(contaminated<T>(n, 99 + n, 1e4), stride, "offset 1e4");
         }
     }
-    for (std::size_t n : {1u, 2u, 7u, 33u, 1000u}) {
+    for (std::size_t n : { 1u, 2u, 7u, 33u, 1000u }) {
         const std::vector<T> c(n, T(-1.25));
         INFO("n=" << n);
         CHECK(robstat::var(c) == T(0));
@@ -211,22 +212,22 @@ TEMPLATE_TEST_CASE("scale: ties, constant data and a large offset", "[scale]", f
 TEMPLATE_TEST_CASE("scale: small hand-checked values", "[scale]", float, double)
 {
     using T = TestType;
-    const std::vector<T> x {T(2), T(4), T(4), T(4), T(5), T(5), T(7), T(9)};
+    const std::vector<T> x { T(2), T(4), T(4), T(4), T(5), T(5), T(7), T(9) };
     CHECK(robstat::var(x) == T(4));
     CHECK(robstat::stddev(x) == T(2));
     CHECK(static_cast<double>(robstat::var(x, 1.0)) == Approx(32.0 / 7).epsilon(rel_tol<T>()));
     // median 4.5; deviations 2.5 .5 .5 .5 .5 .5 2.5 4.5 -> MAD 0.5
     CHECK(robstat::mad(x, 1.0) == T(0.5));
-    CHECK(static_cast<double>(robstat::mad(x)) ==
-          Approx(0.5 * 1.482602218505602).epsilon(rel_tol<T>()));
+    CHECK(static_cast<double>(robstat::mad(x))
+        == Approx(0.5 * 1.482602218505602).epsilon(rel_tol<T>()));
     CHECK(robstat::mad(x) == robstat::mad(x, robstat::mad_normal_scale));
     // quartiles (type 7, h = 1.75 and 5.25): 4 and 5.5
     CHECK(robstat::iqr(x) == T(1.5));
     CHECK(robstat::iqr(x, 2.0) == T(3));
     // MAD about 0: |x| = x -> median 4.5
     CHECK(robstat::mad_about(x, 0.0, 1.0) == T(4.5));
-    const std::vector<T> odd {T(1), T(2), T(3), T(4), T(100)};
-    CHECK(robstat::mad(odd, 1.0) == T(1));  // median 3; deviations 2 1 0 1 97
+    const std::vector<T> odd { T(1), T(2), T(3), T(4), T(100) };
+    CHECK(robstat::mad(odd, 1.0) == T(1)); // median 3; deviations 2 1 0 1 97
     CHECK(robstat::iqr(odd) == T(2));
 }
 
@@ -239,13 +240,13 @@ TEMPLATE_TEST_CASE("scale: degenerate sizes", "[scale]", float, double)
     CHECK(std::isnan(robstat::mad(e)));
     CHECK(std::isnan(robstat::mad_about(e, 0.0)));
     CHECK(std::isnan(robstat::iqr(e)));
-    const std::vector<T> one {T(3)};
+    const std::vector<T> one { T(3) };
     CHECK(robstat::var(one) == T(0));
-    CHECK(std::isnan(robstat::var(one, 1.0)));   // n - ddof <= 0
+    CHECK(std::isnan(robstat::var(one, 1.0))); // n - ddof <= 0
     CHECK(std::isnan(robstat::stddev(one, 1.0)));
     CHECK(robstat::mad(one) == T(0));
     CHECK(robstat::iqr(one) == T(0));
-    const std::vector<T> two {T(1), T(3)};
+    const std::vector<T> two { T(1), T(3) };
     CHECK(robstat::var(two, 1.0) == T(2));
     CHECK(std::isnan(robstat::var(two, 2.0)));
     CHECK(std::isnan(robstat::var(two, 3.0)));
@@ -254,7 +255,7 @@ TEMPLATE_TEST_CASE("scale: degenerate sizes", "[scale]", float, double)
 TEST_CASE("scale: variance of NIST StRD NumAcc-like data", "[scale][accuracy]")
 {
     // NumAcc1: 10000001, 10000003, 10000002 -> mean 10000002, sd 1 (certified)
-    const std::vector<double> acc1 {10000001, 10000003, 10000002};
+    const std::vector<double> acc1 { 10000001, 10000003, 10000002 };
     CHECK(robstat::mean(acc1) == 10000002.0);
     CHECK(robstat::var(acc1, 1.0) == 1.0);
     CHECK(robstat::stddev(acc1, 1.0) == 1.0);
@@ -262,10 +263,10 @@ TEST_CASE("scale: variance of NIST StRD NumAcc-like data", "[scale][accuracy]")
     // values: mean base + 0.2, sd 0.1 (certified). The decimal inputs are not
     // exact binary numbers, which limits the agreement with 0.01 to what the
     // representation allows: ~1e-15 at base 1, 7e-10 at 1e6, 1.1e-8 at 1e7.
-    const std::array<std::pair<double, double>, 3> cases {
-        {{1.0, 1e-14}, {1e6, 1e-9}, {1e7, 2e-8}}};
+    const std::array<std::pair<double, double>, 3> cases { { { 1.0, 1e-14 }, { 1e6, 1e-9 },
+        { 1e7, 2e-8 } } };
     for (auto [base, rel] : cases) {
-        std::vector<double> x {base + 0.2};
+        std::vector<double> x { base + 0.2 };
         for (int i = 1; i <= 1000; ++i)
             x.push_back(base + (i % 2 ? 0.1 : 0.3));
         INFO("base " << base);
@@ -286,17 +287,17 @@ TEMPLATE_TEST_CASE("scale: infinite values", "[scale][inf]", float, double)
 {
     using T = TestType;
     const T inf = std::numeric_limits<T>::infinity();
-    const std::vector<T> x {T(1), T(2), T(3), inf};
-    CHECK(std::isnan(robstat::var(x)));  // inf - inf in the deviations
+    const std::vector<T> x { T(1), T(2), T(3), inf };
+    CHECK(std::isnan(robstat::var(x))); // inf - inf in the deviations
     // median 2.5; deviations 1.5 .5 .5 inf -> MAD 1
     CHECK(robstat::mad(x, 1.0) == T(1));
     CHECK(robstat::mad_about(x, 0.0, 1.0) == T(2.5));
-    const std::vector<T> y {-inf, T(1), T(2), T(3), T(4), inf};
-    CHECK(robstat::mad(y, 1.0) == T(1.5));  // median 2.5; deviations inf 1.5 .5 .5 1.5 inf
+    const std::vector<T> y { -inf, T(1), T(2), T(3), T(4), inf };
+    CHECK(robstat::mad(y, 1.0) == T(1.5)); // median 2.5; deviations inf 1.5 .5 .5 1.5 inf
     // median inf: the deviations of the infinite values are NaN, so is the MAD
-    CHECK(std::isnan(robstat::mad(std::vector<T> {T(1), inf, inf}, 1.0)));
-    CHECK(robstat::iqr(std::vector<T> {-inf, T(1), T(2), T(3), T(4), T(5), T(6), T(7), inf}) ==
-          T(4));
+    CHECK(std::isnan(robstat::mad(std::vector<T> { T(1), inf, inf }, 1.0)));
+    CHECK(robstat::iqr(std::vector<T> { -inf, T(1), T(2), T(3), T(4), T(5), T(6), T(7), inf })
+        == T(4));
 }
 
 TEMPLATE_TEST_CASE("scale: NaN policies", "[scale][nan]", float, double)
@@ -304,13 +305,13 @@ TEMPLATE_TEST_CASE("scale: NaN policies", "[scale][nan]", float, double)
     check_nan_policies(scale_estimators<TestType>(), 400, 3);
 }
 
-TEMPLATE_TEST_CASE("scale: invalid scale throws std::invalid_argument naming it", "[scale][invalid]",
-                   float, double)
+TEMPLATE_TEST_CASE("scale: invalid scale throws std::invalid_argument naming it",
+    "[scale][invalid]", float, double)
 {
     using T = TestType;
-    const std::vector<T> x {T(1), T(2), T(3), T(4)};
+    const std::vector<T> x { T(1), T(2), T(3), T(4) };
     const std::vector<T> empty;
-    for (double bad : {0.0, -0.0, -1.0, -1e-300, inf_d, -inf_d, nan_d}) {
+    for (double bad : { 0.0, -0.0, -1.0, -1e-300, inf_d, -inf_d, nan_d }) {
         INFO("scale=" << bad);
         CHECK_THROWS_AS(robstat::mad(x, bad), std::invalid_argument);
         CHECK_THROWS_WITH(robstat::mad(x, bad), Matches(".*\\bscale\\b.*"));
@@ -327,7 +328,7 @@ TEMPLATE_TEST_CASE("scale: invalid scale throws std::invalid_argument naming it"
 
 TEST_CASE("scale: integer input computes in double", "[scale][int]")
 {
-    const std::vector<int> xi {7, -3, 12, 7, 0, 1000, 5, -40, 7, 2, 9, 4};
+    const std::vector<int> xi { 7, -3, 12, 7, 0, 1000, 5, -40, 7, 2, 9, 4 };
     const auto s = sorted_values(xi);
     for (const auto& est : scale_estimators<int>()) {
         INFO(est.name);
@@ -339,9 +340,9 @@ TEST_CASE("scale: integer input computes in double", "[scale][int]")
             CHECK(satisfies(est.run(in.span(), {}), est.oracle(s), 1e-12));
         }
     }
-    CHECK(robstat::mad(xi, 1.0) == 3.5);  // median 6; deviations sorted 1 1 1 1 2 3 4 6 6 9 46 994
-    CHECK(robstat::var(std::vector<int> {1, 2, 3, 4}) == 1.25);
-    const std::array<double, 4> a {1, 2, 3, 4};
+    CHECK(robstat::mad(xi, 1.0) == 3.5); // median 6; deviations sorted 1 1 1 1 2 3 4 6 6 9 46 994
+    CHECK(robstat::var(std::vector<int> { 1, 2, 3, 4 }) == 1.25);
+    const std::array<double, 4> a { 1, 2, 3, 4 };
     CHECK(robstat::var(a) == 1.25);
     CHECK(robstat::iqr(a) == 1.5);
     CHECK(robstat::mad(a, 1.0) == 1.0);
@@ -350,7 +351,7 @@ TEST_CASE("scale: integer input computes in double", "[scale][int]")
 TEMPLATE_TEST_CASE("scale: the input is never modified", "[scale]", float, double)
 {
     using T = TestType;
-    for (std::size_t n : {2u, 17u, 100u, 1000u}) {
+    for (std::size_t n : { 2u, 17u, 100u, 1000u }) {
         auto x = contaminated<T>(n, 21 + n);
         x[n / 3] = std::numeric_limits<T>::quiet_NaN();
         check_estimators_keep_input(scale_estimators<T>(), x, 2);

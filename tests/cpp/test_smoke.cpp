@@ -5,6 +5,6 @@
 TEST_CASE("umbrella header compiles and the version is set", "[smoke]")
 {
     CHECK(std::string(ROBSTAT_VERSION) == "0.1.0");
-    const std::vector<double> x {1, 2, 3, 4, 100};
+    const std::vector<double> x { 1, 2, 3, 4, 100 };
     CHECK(robstat::median(x) == 3.0);
 }

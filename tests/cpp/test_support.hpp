@@ -30,8 +30,7 @@ namespace robstat_test {
 
 /// Relative tolerance of a result of type T: 1e-12 for double, 1e-6 for float
 /// (float results are compared with the double computation on the same inputs).
-template <class T>
-constexpr double rel_tol()
+template <class T> constexpr double rel_tol()
 {
     return std::is_same_v<T, float> ? 1e-6 : 1e-12;
 }
@@ -55,9 +54,9 @@ inline std::string num(double v)
 /// 100, 1000, 4099; sorted, without repeats.
 inline std::vector<std::size_t> test_sizes()
 {
-    std::vector<std::size_t> v {0, 1, 2, 3, 100, 1000, 4099};
-    for (std::size_t w : {2u, 4u, 8u, 16u})
-        for (std::size_t k : {w - 1, w, w + 1, 2 * w + 1, 4 * w + 3})
+    std::vector<std::size_t> v { 0, 1, 2, 3, 100, 1000, 4099 };
+    for (std::size_t w : { 2u, 4u, 8u, 16u })
+        for (std::size_t k : { w - 1, w, w + 1, 2 * w + 1, 4 * w + 3 })
             v.push_back(k);
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -65,12 +64,11 @@ inline std::vector<std::size_t> test_sizes()
 }
 
 /// Strides every strided test runs through (forward, gapped and reversed).
-inline constexpr std::array<std::ptrdiff_t, 4> test_strides {1, 2, 3, -1};
+inline constexpr std::array<std::ptrdiff_t, 4> test_strides { 1, 2, 3, -1 };
 
 /// Winsorizing limits (lower, upper) every winsorizing estimator is checked with.
-inline const std::vector<robstat::trim_spec> test_limits {
-    {0.0}, {0.05}, {0.1}, {0.25}, {0.4}, {0.45},
-    {0.1, 0.3}, {0.0, 0.2}, {0.3, 0.0}, {0.6, 0.3}, {0.05, 0.9}};
+inline const std::vector<robstat::trim_spec> test_limits { { 0.0 }, { 0.05 }, { 0.1 }, { 0.25 },
+    { 0.4 }, { 0.45 }, { 0.1, 0.3 }, { 0.0, 0.2 }, { 0.3, 0.0 }, { 0.6, 0.3 }, { 0.05, 0.9 } };
 
 // ---- test data ----------------------------------------------------------------------
 
@@ -96,8 +94,7 @@ std::vector<T> contaminated(std::size_t n, std::uint64_t seed, double center = 1
 }
 
 /// Few distinct values (multiples of 0.5 in [-1.5, 2]): many ties.
-template <class T>
-std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
+template <class T> std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
 {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> d(-3, 4);
@@ -111,14 +108,15 @@ std::vector<T> with_ties(std::size_t n, std::uint64_t seed)
 
 /// Values laid out with a stride in a larger buffer; gaps and guards hold NaN
 /// (a stray read shows up as a NaN result).
-template <class T>
-struct strided_input {
+template <class T> struct strided_input {
     std::vector<T> storage;
     std::size_t offset = 0;
     std::ptrdiff_t stride = 1;
     std::size_t n = 0;
 
-    strided_input(const std::vector<T>& x, std::ptrdiff_t stride_) : stride(stride_), n(x.size())
+    strided_input(const std::vector<T>& x, std::ptrdiff_t stride_)
+        : stride(stride_)
+        , n(x.size())
     {
         const auto a = static_cast<std::size_t>(stride < 0 ? -stride : stride);
         T poison = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN()
@@ -126,32 +124,30 @@ struct strided_input {
         storage.assign(x.size() * a + 2, poison);
         offset = 1 + (stride < 0 && n > 0 ? (n - 1) * a : 0);
         for (std::size_t i = 0; i < n; ++i)
-            storage[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(offset) +
-                                             static_cast<std::ptrdiff_t>(i) * stride)] = x[i];
+            storage[static_cast<std::size_t>(
+                static_cast<std::ptrdiff_t>(offset) + static_cast<std::ptrdiff_t>(i) * stride)]
+                = x[i];
     }
-    robstat::strided_span<const T> span() const { return {storage.data() + offset, n, stride}; }
+    robstat::strided_span<const T> span() const { return { storage.data() + offset, n, stride }; }
 };
 
 /// Contiguous (stride 1) read-only view of a vector.
-template <class T>
-robstat::strided_span<const T> cspan(const std::vector<T>& x)
+template <class T> robstat::strided_span<const T> cspan(const std::vector<T>& x)
 {
-    return {x.data(), x.size(), 1};
+    return { x.data(), x.size(), 1 };
 }
 
 /// Same length and bit-for-bit the same contents (NaN payloads and signed zeros too).
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
+template <class T> bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
 {
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+    return a.size() == b.size()
+        && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 // ---- oracles ----------------------------------------------------------------------------
 
 /// Oracle input: the non-NaN values of x as double, sorted ascending (std::sort).
-template <class T>
-std::vector<double> sorted_values(const std::vector<T>& x)
+template <class T> std::vector<double> sorted_values(const std::vector<T>& x)
 {
     std::vector<double> s;
     for (T v : x)
@@ -171,8 +167,7 @@ struct expectation {
 
 /// Whether a result satisfies an expectation: NaN for NaN, equal for an exact
 /// or infinite value, otherwise within tol * max(|value|, scale).
-template <class R>
-bool satisfies(R got, const expectation& e, double tol)
+template <class R> bool satisfies(R got, const expectation& e, double tol)
 {
     const double g = static_cast<double>(got);
     if (std::isnan(e.value))
@@ -186,8 +181,7 @@ bool satisfies(R got, const expectation& e, double tol)
 
 /// An estimator under test: its name, how to run it on a view, and its oracle
 /// (which gets the sorted non-NaN values).
-template <class T>
-struct estimator {
+template <class T> struct estimator {
     using R = robstat::result_t<T>;
     std::string name;
     std::function<R(robstat::strided_span<const T>, robstat::options)> run;
@@ -198,7 +192,7 @@ struct estimator {
 /// CHECK each result against its oracle to rel_tol<T>().
 template <class T>
 void check_estimators(const std::vector<estimator<T>>& estimators, const std::vector<T>& x,
-                      std::ptrdiff_t stride, const std::string& label)
+    std::ptrdiff_t stride, const std::string& label)
 {
     using R = robstat::result_t<T>;
     const auto s = sorted_values(x);
@@ -217,10 +211,10 @@ void check_estimators(const std::vector<estimator<T>>& estimators, const std::ve
 /// options, x is bit-for-bit unchanged (REQUIRE after each estimator); run with omit
 /// on x through `stride`, the whole buffer, gaps included, is unchanged.
 template <class T>
-void check_estimators_keep_input(const std::vector<estimator<T>>& estimators,
-                                 const std::vector<T>& x, std::ptrdiff_t stride)
+void check_estimators_keep_input(
+    const std::vector<estimator<T>>& estimators, const std::vector<T>& x, std::ptrdiff_t stride)
 {
-    const robstat::options omit {robstat::nan_policy::omit};
+    const robstat::options omit { robstat::nan_policy::omit };
     const auto before = x;
     for (const auto& est : estimators) {
         (void)est.run(cspan(x), omit);
@@ -238,13 +232,12 @@ void check_estimators_keep_input(const std::vector<estimator<T>>& estimators,
 // ---- NaN policies ------------------------------------------------------------------------
 
 /// Sizes of the clean samples the NaN-policy tests insert NaN into.
-inline constexpr std::array<std::size_t, 11> nan_test_sizes {
-    1, 2, 3, 5, 8, 9, 17, 35, 67, 100, 1000};
+inline constexpr std::array<std::size_t, 11> nan_test_sizes { 1, 2, 3, 5, 8, 9, 17, 35, 67, 100,
+    1000 };
 
 /// A copy of clean with a NaN inserted at pos and, when clean has more than 4
 /// values, a second NaN inserted at index 3.
-template <class T>
-std::vector<T> with_nans(const std::vector<T>& clean, std::size_t pos)
+template <class T> std::vector<T> with_nans(const std::vector<T>& clean, std::size_t pos)
 {
     const T nan = std::numeric_limits<T>::quiet_NaN();
     auto x = clean;
@@ -255,28 +248,26 @@ std::vector<T> with_nans(const std::vector<T>& clean, std::size_t pos)
 }
 
 /// One placement of NaN in a clean sample, as for_each_nan_placement hands it out.
-template <class T>
-struct nan_case {
-    const std::vector<T>& clean;  // the sample without NaN
-    const std::vector<T>& x;      // with_nans(clean, pos)
+template <class T> struct nan_case {
+    const std::vector<T>& clean; // the sample without NaN
+    const std::vector<T>& x;     // with_nans(clean, pos)
     std::ptrdiff_t stride;
-    const strided_input<T>& in;   // x through stride
+    const strided_input<T>& in; // x through stride
 };
 
 /// Call f(nan_case) for every NaN placement of the NaN-policy tests: for each n in
 /// nan_test_sizes, clean = contaminated<T>(n, seed_base + n), NaN at pos = 0, n/2
 /// and n-1 (with_nans), each through strides 1, 2 and -1; INFO names n, pos, stride.
-template <class T, class F>
-void for_each_nan_placement(std::uint64_t seed_base, F&& f)
+template <class T, class F> void for_each_nan_placement(std::uint64_t seed_base, F&& f)
 {
     for (std::size_t n : nan_test_sizes) {
         const auto clean = contaminated<T>(n, seed_base + n);
-        for (std::size_t pos : {std::size_t(0), n / 2, n - 1}) {
+        for (std::size_t pos : { std::size_t(0), n / 2, n - 1 }) {
             const auto x = with_nans(clean, pos);
-            for (std::ptrdiff_t stride : {1, 2, -1}) {
+            for (std::ptrdiff_t stride : { 1, 2, -1 }) {
                 const strided_input<T> in(x, stride);
                 INFO("n=" << n << " NaN at " << pos << " stride=" << stride);
-                f(nan_case<T> {clean, x, stride, in});
+                f(nan_case<T> { clean, x, stride, in });
             }
         }
     }
@@ -288,20 +279,20 @@ void for_each_nan_placement(std::uint64_t seed_base, F&& f)
 /// all-NaN input gives NaN (propagate, omit) or throws (raise); raise does not throw
 /// on contaminated<T>(50, clean_seed).
 template <class T>
-void check_nan_policies(const std::vector<estimator<T>>& estimators, std::uint64_t seed_base,
-                        std::uint64_t clean_seed)
+void check_nan_policies(
+    const std::vector<estimator<T>>& estimators, std::uint64_t seed_base, std::uint64_t clean_seed)
 {
     using R = robstat::result_t<T>;
     const T nan = std::numeric_limits<T>::quiet_NaN();
-    const robstat::options propagate {robstat::nan_policy::propagate};
-    const robstat::options omit {robstat::nan_policy::omit};
-    const robstat::options raise {robstat::nan_policy::raise};
+    const robstat::options propagate { robstat::nan_policy::propagate };
+    const robstat::options omit { robstat::nan_policy::omit };
+    const robstat::options raise { robstat::nan_policy::raise };
     for_each_nan_placement<T>(seed_base, [&](const nan_case<T>& c) {
         const auto s = sorted_values(c.clean);
         for (const auto& est : estimators) {
             INFO(est.name);
             CHECK(std::isnan(est.run(c.in.span(), propagate)));
-            CHECK(std::isnan(est.run(c.in.span(), {})));  // propagate is the default
+            CHECK(std::isnan(est.run(c.in.span(), {}))); // propagate is the default
             const R got = est.run(c.in.span(), omit);
             const expectation e = est.oracle(s);
             INFO("omit: got " << num(static_cast<double>(got)) << " expected " << num(e.value));
@@ -310,7 +301,7 @@ void check_nan_policies(const std::vector<estimator<T>>& estimators, std::uint64
         }
     });
     // all NaN
-    for (std::size_t n : {1u, 2u, 7u, 33u}) {
+    for (std::size_t n : { 1u, 2u, 7u, 33u }) {
         const std::vector<T> x(n, nan);
         for (const auto& est : estimators) {
             INFO("all-NaN n=" << n << " " << est.name);

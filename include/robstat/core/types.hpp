@@ -32,8 +32,7 @@ using result_t = std::conditional_t<std::is_same_v<std::remove_cv_t<T>, float>, 
 /// A read-only view of `size` values starting at `data`, `stride` elements apart
 /// (stride may be negative or zero-free any value except that it must address
 /// valid memory for every index below size).
-template <class T>
-struct strided_span {
+template <class T> struct strided_span {
     using value_type = std::remove_cv_t<T>;
     const T* data = nullptr;
     std::size_t size = 0;
@@ -47,17 +46,16 @@ struct strided_span {
 };
 
 /// View a contiguous range (std::vector, std::array, C++20 std::span, ...).
-template <class Range>
-auto make_span(const Range& r) noexcept
+template <class Range> auto make_span(const Range& r) noexcept
 {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(std::data(r))>>;
-    return strided_span<T> {std::data(r), std::size(r), 1};
+    return strided_span<T> { std::data(r), std::size(r), 1 };
 }
 
 template <class T>
 strided_span<T> make_span(const T* data, std::size_t size, std::ptrdiff_t stride = 1) noexcept
 {
-    return strided_span<T> {data, size, stride};
+    return strided_span<T> { data, size, stride };
 }
 
 /// Proportions cut from each tail: g = floor(p * n) values per tail (R, SciPy).
@@ -65,16 +63,23 @@ struct trim_spec {
     double lower = 0.1;
     double upper = 0.1;
 
-    trim_spec(double both) noexcept : lower(both), upper(both) {}
-    trim_spec(double lower_, double upper_) noexcept : lower(lower_), upper(upper_) {}
+    trim_spec(double both) noexcept
+        : lower(both)
+        , upper(both)
+    {
+    }
+    trim_spec(double lower_, double upper_) noexcept
+        : lower(lower_)
+        , upper(upper_)
+    {
+    }
     bool symmetric() const noexcept { return lower == upper; }
 };
 
 /// Scratch memory and a small report, reusable across calls (one per thread).
 /// After a call, `n_used` is the number of values the estimate used
 /// (0 means the input was empty or all-NaN under nan_policy::omit).
-template <class T>
-struct workspace {
+template <class T> struct workspace {
     std::vector<T> buffer;
     std::vector<T> buffer2;
     std::size_t n_used = 0;
@@ -82,8 +87,7 @@ struct workspace {
 
 namespace detail {
 
-    template <class T>
-    constexpr T quiet_nan() noexcept
+    template <class T> constexpr T quiet_nan() noexcept
     {
         return std::numeric_limits<T>::quiet_NaN();
     }
@@ -122,8 +126,8 @@ inline nan_policy parse_nan_policy(std::string_view s)
         return nan_policy::omit;
     if (s == "raise")
         return nan_policy::raise;
-    throw std::invalid_argument("nan_policy must be 'propagate', 'omit' or 'raise' (got '" +
-                                std::string(s) + "')");
+    throw std::invalid_argument(
+        "nan_policy must be 'propagate', 'omit' or 'raise' (got '" + std::string(s) + "')");
 }
 
 } // namespace robstat

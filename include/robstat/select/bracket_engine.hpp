@@ -33,19 +33,13 @@ inline constexpr std::size_t engine_max_brackets = 8;
 
 /// Identity transform of the input values.
 struct identity_xform {
-    template <class B>
-    B operator()(const B& b) const noexcept
-    {
-        return b;
-    }
+    template <class B> B operator()(const B& b) const noexcept { return b; }
 };
 
 /// |x - c|: the deviations of the MAD, computed on the fly (no copy).
-template <class W>
-struct abs_dev_xform {
+template <class W> struct abs_dev_xform {
     W c;
-    template <class B>
-    B operator()(const B& b) const noexcept
+    template <class B> B operator()(const B& b) const noexcept
     {
         if constexpr (std::is_floating_point_v<B>)
             return std::fabs(b - c);
@@ -56,8 +50,7 @@ struct abs_dev_xform {
 
 /// One bracket: its bounds, the count of values below lo, and the values in
 /// [lo, hi] (copied into `vals`, at most `cap` of them).
-template <class W>
-struct bracket {
+template <class W> struct bracket {
     W lo, hi;
     std::size_t below = 0;
     std::vector<W> vals;
@@ -66,8 +59,7 @@ struct bracket {
 
 /// The result of a pass: rank selection and rank-range sums for the ranks
 /// covered by the brackets.
-template <class W>
-class bracketed_selection {
+template <class W> class bracketed_selection {
 public:
     std::vector<bracket<W>> br;
     std::vector<double> gap_sum; ///< gap_sum[j]: values strictly between br[j].hi and br[j+1].lo
@@ -96,8 +88,7 @@ public:
 
     /// Sum of the values of ranks a..b (inclusive, a <= b, both covered), each
     /// multiplied by `scale` (only 1 is supported: the gap sums are unscaled).
-    template <class Arch>
-    double sum_ranks(std::size_t a, std::size_t b)
+    template <class Arch> double sum_ranks(std::size_t a, std::size_t b)
     {
         const std::size_t i = bracket_of(a), j = bracket_of(b);
         const std::size_t ia = a - br[i].below, jb = b - br[j].below;
@@ -149,7 +140,7 @@ struct sample_rng {
 /// Returns false when the plan cannot be made (too many brackets).
 template <class W, class Xform>
 bool plan_brackets(strided_span<const W> x, const std::size_t* ranks, std::size_t m,
-                   const Xform& xf, bracketed_selection<W>& sel, std::vector<W>& sample)
+    const Xform& xf, bracketed_selection<W>& sel, std::vector<W>& sample)
 {
     const std::size_t n = x.size;
     // Sample size: the cost of selecting in the sample (~s) balances the cost
@@ -182,12 +173,13 @@ bool plan_brackets(strided_span<const W> x, const std::size_t* ranks, std::size_
         const double half = 4.5 * std::sqrt(static_cast<double>(ns) * f * (1.0 - f)) + 8.0;
         const double a = std::floor(center - half), b = std::ceil(center + half);
         bracket<W> br;
-        br.lo = a < 0 ? -std::numeric_limits<W>::infinity() : sos.select(static_cast<std::size_t>(a));
+        br.lo
+            = a < 0 ? -std::numeric_limits<W>::infinity() : sos.select(static_cast<std::size_t>(a));
         br.hi = b >= static_cast<double>(ns) ? std::numeric_limits<W>::infinity()
-                                              : sos.select(static_cast<std::size_t>(b));
+                                             : sos.select(static_cast<std::size_t>(b));
         // expected count in [lo, hi], with room for estimation error
-        const double frac = (std::min(b, static_cast<double>(ns)) - std::max(a, 0.0) + 1) /
-                            static_cast<double>(ns);
+        const double frac = (std::min(b, static_cast<double>(ns)) - std::max(a, 0.0) + 1)
+            / static_cast<double>(ns);
         br.vals.resize(static_cast<std::size_t>(frac * static_cast<double>(n) * 1.5) + 256);
         sel.br.push_back(std::move(br));
     }
@@ -281,7 +273,8 @@ void bracket_pass(strided_span<const W> x, const Xform& xf, bracketed_selection<
                 const batch glo(sel.br[j].hi), ghi(sel.br[j + 1].lo);
                 for (std::size_t i = 0; i < vlen; i += V) {
                     const batch v = batch::load_unaligned(p + i);
-                    xsimd::select((v > glo) & (v < ghi), v, batch(W(0))).store_aligned(gap_vals + i);
+                    xsimd::select((v > glo) & (v < ghi), v, batch(W(0)))
+                        .store_aligned(gap_vals + i);
                 }
                 for (std::size_t i = vlen; i < len; ++i) {
                     const W e = p[i];

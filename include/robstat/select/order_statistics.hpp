@@ -20,7 +20,7 @@ namespace robstat::detail {
 
 /// Outcome of gathering a lane.
 struct gather_status {
-    std::size_t n_used = 0; ///< values in the buffer
+    std::size_t n_used = 0;  ///< values in the buffer
     bool nan_result = false; ///< a NaN was found under nan_policy::propagate
 };
 
@@ -64,18 +64,20 @@ gather_status gather(strided_span<T> x, nan_policy policy, std::vector<W>& buf)
 }
 
 /// Rank selection on a buffer that may be reordered.
-template <class T>
-class order_statistics {
+template <class T> class order_statistics {
 public:
-    order_statistics(T* data, std::size_t n) : data_(data), n_(n) {}
+    order_statistics(T* data, std::size_t n)
+        : data_(data)
+        , n_(n)
+    {
+    }
 
     using value_type = T;
     std::size_t size() const noexcept { return n_; }
     T* data() const noexcept { return data_; }
 
     /// Sum of the values of ranks a..b (inclusive, a <= b).
-    template <class Arch>
-    double sum_ranks(std::size_t a, std::size_t b)
+    template <class Arch> double sum_ranks(std::size_t a, std::size_t b)
     {
         select(a);
         select(b);
@@ -110,8 +112,7 @@ private:
 /// Midpoint of two ordered values a <= b without overflow: (a + b) / 2 is the
 /// correctly rounded answer when it is finite; otherwise halve first
 /// (median of 1e308 and 1.5e308 is 1.25e308, not inf).
-template <class T>
-inline T midpoint(T a, T b) noexcept
+template <class T> inline T midpoint(T a, T b) noexcept
 {
     if (a == b)
         return a;
@@ -125,8 +126,7 @@ inline T midpoint(T a, T b) noexcept
 /// t = 0 and t = 1, monotone). When b - a is not finite (an infinite end, or
 /// overflow) it uses a (1 - t) + b t, so lerp(1, inf, t) = inf for t > 0 and
 /// lerp(-inf, 1, t) = -inf for t < 1 instead of NaN.
-template <class T>
-inline T lerp(T a, T b, T t) noexcept
+template <class T> inline T lerp(T a, T b, T t) noexcept
 {
     if (t == T(0))
         return a;

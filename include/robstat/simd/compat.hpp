@@ -17,8 +17,7 @@ namespace robstat::simd {
 /// than calling xsimd 8.1's hadd, whose AVX-512 version trips GCC 12's
 /// -Wuninitialized; the fixed order also makes results independent of how an
 /// xsimd version happens to pair the lanes.
-template <class T, class Arch>
-inline T reduce_add(const xsimd::batch<T, Arch>& b) noexcept
+template <class T, class Arch> inline T reduce_add(const xsimd::batch<T, Arch>& b) noexcept
 {
     alignas(64) T lanes[xsimd::batch<T, Arch>::size];
     b.store_aligned(lanes);

@@ -20,8 +20,7 @@ namespace robstat::simd {
 /// accumulators, so that no small partial is absorbed by a large one. A
 /// non-finite plain sum (infinite input, NaN, or overflow) is returned as is:
 /// that is the IEEE result, and the callers rescale on overflow.
-template <class Arch>
-double exact_sum(const double* v, std::size_t m) noexcept
+template <class Arch> double exact_sum(const double* v, std::size_t m) noexcept
 {
     double plain = 0.0;
     for (std::size_t i = 0; i < m; ++i)
@@ -60,8 +59,7 @@ double exact_sum(const double* v, std::size_t m) noexcept
 /// Scalar Neumaier accumulator. When the running sum is not finite (infinite
 /// input, or overflow) the compensation is meaningless (inf - inf) and
 /// total() returns the plain sum, which is what IEEE arithmetic gives.
-template <class Arch>
-struct neumaier_scalar {
+template <class Arch> struct neumaier_scalar {
     double s = 0.0;
     double c = 0.0;
     void add(double v) noexcept
@@ -76,8 +74,7 @@ struct neumaier_scalar {
 /// A compensated (Neumaier) sum of double values, one running (s, c) pair per
 /// SIMD lane. The pairs are combined exactly at the end (exact_sum), so the
 /// result differs between instruction sets only in the last ulp.
-template <class Arch>
-struct neumaier {
+template <class Arch> struct neumaier {
     using batch = xsimd::batch<double, Arch>;
     batch s = batch(0.0);
     batch c = batch(0.0);
@@ -102,8 +99,7 @@ struct neumaier {
 };
 
 /// Load batch::size values of T as doubles (float is widened).
-template <class Arch, class T>
-inline xsimd::batch<double, Arch> load_as_double(const T* p) noexcept
+template <class Arch, class T> inline xsimd::batch<double, Arch> load_as_double(const T* p) noexcept
 {
     return xsimd::batch<double, Arch>::load_unaligned(p);
 }
@@ -112,15 +108,13 @@ inline xsimd::batch<double, Arch> load_as_double(const T* p) noexcept
 /// accumulators (to hide the latency of the compensation chain) plus a scalar
 /// one for the leftovers; result() adds all their (sum, compensation) pairs
 /// exactly. The values can be scaled by a power of two on the way in.
-template <class Arch>
-struct neumaier_block {
+template <class Arch> struct neumaier_block {
     using batch = xsimd::batch<double, Arch>;
     static constexpr std::size_t W = batch::size;
     neumaier<Arch> a0, a1, a2, a3;
     neumaier_scalar<Arch> rest;
 
-    template <class T>
-    void add_values(const T* x, std::size_t n, double scale = 1.0) noexcept
+    template <class T> void add_values(const T* x, std::size_t n, double scale = 1.0) noexcept
     {
         std::size_t i = 0;
         if (scale == 1.0) {
@@ -173,8 +167,7 @@ struct neumaier_block {
 
 /// Compensated sum of x[0..n), each value multiplied by `scale` first (a power
 /// of two is exact; callers pass 2^-64 to sum huge values without overflow).
-template <class Arch, class T>
-double sum(const T* x, std::size_t n, double scale = 1.0) noexcept
+template <class Arch, class T> double sum(const T* x, std::size_t n, double scale = 1.0) noexcept
 {
     neumaier_block<Arch> acc;
     acc.add_values(x, n, scale);
@@ -212,8 +205,7 @@ double sum_omit_nan(const T* x, std::size_t n, std::size_t* count) noexcept
 
 /// Sum of squared deviations from `center`, with the Chan-Golub-LeVeque
 /// correction term: sum(d^2) - (sum d)^2 / n, where d = x - center.
-template <class Arch, class T>
-double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
+template <class Arch, class T> double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
 {
     using batch = xsimd::batch<double, Arch>;
     constexpr std::size_t W = batch::size;
@@ -240,8 +232,7 @@ double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
 
 /// True when any of x[0..n) is NaN. (Never `v != v` on batches: xsimd 8.1
 /// compiles != to an ordered compare on AVX, which is false for NaN.)
-template <class Arch, class T>
-bool has_nan(const T* x, std::size_t n) noexcept
+template <class Arch, class T> bool has_nan(const T* x, std::size_t n) noexcept
 {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::size_t W = batch::size;
@@ -266,8 +257,7 @@ bool has_nan(const T* x, std::size_t n) noexcept
 }
 
 /// out[i] = min(max(x[i], lo), hi); NaN stays NaN. out may alias x.
-template <class Arch, class T>
-void clip(const T* x, T* out, std::size_t n, T lo, T hi) noexcept
+template <class Arch, class T> void clip(const T* x, T* out, std::size_t n, T lo, T hi) noexcept
 {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::size_t W = batch::size;
@@ -326,8 +316,8 @@ void scaled_difference(const T* x, T* out, std::size_t n, T center, T factor, T 
 /// batch::size values) and return how many were appended: AVX-512's
 /// compress-store where available, a branch-free lane loop otherwise.
 template <class Arch, class T>
-std::size_t compress_store(const xsimd::batch<T, Arch>& v,
-                           const xsimd::batch_bool<T, Arch>& in, T* out) noexcept
+std::size_t compress_store(
+    const xsimd::batch<T, Arch>& v, const xsimd::batch_bool<T, Arch>& in, T* out) noexcept
 {
     using batch = xsimd::batch<T, Arch>;
     constexpr std::size_t V = batch::size;
