@@ -2,6 +2,7 @@
 // (robstat/eigen.hpp, the optional Eigen interop, is not included here).
 #pragma once
 
+#include "robstat/aggregate.hpp"
 #include "robstat/clipping.hpp"
 #include "robstat/config.hpp"
 #include "robstat/core/types.hpp"

@@ -20,6 +20,7 @@
 
 #include <utility>
 
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 #include "robstat/location.hpp"
@@ -270,6 +271,21 @@ namespace detail {
         return boost::math::quantile(dist, 0.5 + confidence / 2.0);
     }
 
+    /// t_critical, remembered in the workspace (ws.t_memo) for the next lanes.
+    template <class W> double t_critical(double df, double confidence, workspace<W>& ws)
+    {
+        const double slot_of = df < 1e6 ? df : 0.0; // (infinite df: the normal quantile)
+        auto& m = ws.t_memo[static_cast<std::size_t>(slot_of) % ws.t_memo.size()];
+        if (m.df != df || m.confidence != confidence) {
+            m.value = std::isinf(df) ? boost::math::quantile(
+                          boost::math::normal_distribution<double>(), 0.5 + confidence / 2.0)
+                                     : t_critical(df, confidence);
+            m.df = df;
+            m.confidence = confidence;
+        }
+        return m.value;
+    }
+
     /// Writes (lower, upper) of the trimmed mean's interval to out[0], out[out_stride].
     template <class Arch, class T>
     void trimmed_ci_lane(strided_span<const T> x, trim_spec t, double confidence, result_t<T>* out,
@@ -281,7 +297,7 @@ namespace detail {
             x, t, p, ws, [](const trim_moments& m) { return m.h >= 2; },
             [&](const trim_moments& m) {
                 const double half
-                    = t_critical(static_cast<double>(m.h) - 1.0, confidence) * yuen_se(m);
+                    = t_critical(static_cast<double>(m.h) - 1.0, confidence, ws) * yuen_se(m);
                 out[out_stride] = static_cast<W>(m.tmean + half);
                 ok = true;
                 return m.tmean - half;

@@ -242,6 +242,8 @@ inline py::object run(const py::array& a, rd::entry rd::table::*which, const rd:
         case rd::kind::labels:
             shape.push_back(static_cast<py::ssize_t>(L.lane_size + args.nq));
             break;
+        case rd::kind::groups:
+            throw std::logic_error("internal: a groups entry runs through its own binding");
         }
         const std::size_t n_threads = plan_threads(L.n_lanes, L.lane_size, workers, cost);
         py::array_t<T> out(shape);

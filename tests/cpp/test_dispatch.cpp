@@ -87,6 +87,8 @@ std::size_t ref_run(rd::kind k, const rd::lanes<T>& L, const rd::lane_args& a, T
             f(x, w, ws, out + lane * (L.lane_size + a.nq));
             n_small += L.lane_size > 0 && ws.n_used == 0;
             break;
+        case rd::kind::groups: // (its own reference: ref_groups)
+            throw std::logic_error("ref_run: a groups entry");
         }
     }
     return n_small;
@@ -103,7 +105,11 @@ std::size_t ref_run(rd::kind k, const rd::lanes<T>& L, const rd::lane_args& a, T
         return ref_run(rd::kind::kind_, L, a, o,                                                   \
             [&](robstat::strided_span<const T> x,                                                  \
                 [[maybe_unused]] robstat::strided_span<const T> w, robstat::workspace<T>& ws,      \
-                [[maybe_unused]] T* out) { return __VA_ARGS__; });                                 \
+                [[maybe_unused]] T* out) {                                                         \
+                [[maybe_unused]] const std::size_t group                                           \
+                    = a.nq ? static_cast<std::size_t>(out - o) / a.nq : 0;                         \
+                return __VA_ARGS__;                                                                \
+            });                                                                                    \
     }
 ROBSTAT_DISPATCH_ENTRIES(ROBSTAT_TEST_REFERENCE)
 #undef ROBSTAT_TEST_REFERENCE
@@ -392,6 +398,8 @@ template <class T> void check_table_against_headers(const rd::table& t)
         const rd::entry& entry = t.*(e.member);
         const rd::block_fn<T> fn = fn_of<T>(entry);
         REQUIRE(fn != nullptr);
+        if (entry.k == rd::kind::groups)
+            continue; // ragged lanes: check_groups_against_headers
         const bool exact = exact_table || !is_sum(e.name);
         for (const case_t& c : cases) {
             for (robstat::nan_policy p : policies) {
@@ -568,6 +576,89 @@ TEST_CASE("dispatch: every available table matches the header functions (float)"
     }
 }
 
+/// The groups entries (aggregate): every method and data kind, groups of uneven sizes
+/// (empty ones included) split into two blocks, against aggregate_lane of the headers called
+/// group by group. Labels and counts must be identical; the statistics too, except those that
+/// are sums on a SIMD table (the kept mean and SD, the trimmed mean), to a few ulps.
+template <class T> void check_groups_against_headers(const rd::table& t)
+{
+    const rd::block_fn<T> fn = fn_of<T>(t.aggregate);
+    const bool exact_table = std::string(t.name) == rd::table_baseline.name;
+    const std::vector<std::size_t> start { 0, 0, 1, 3, 40, 41, 300, 1300, 1300, 1333, 21400 };
+    const std::size_t G = start.size() - 1, n = start.back();
+    const data_kind kinds[] = { data_kind::normal, data_kind::outliers, data_kind::ties,
+        data_kind::with_nan, data_kind::with_inf, data_kind::clustered };
+    std::uint32_t seed = 77;
+    for (int method = 0; method <= static_cast<int>(robstat::aggregate_method::huber); ++method) {
+        for (data_kind k : kinds) {
+            for (auto p : { robstat::nan_policy::propagate, robstat::nan_policy::omit }) {
+                const std::vector<T> v = make_values<T>(n, k, ++seed);
+                rd::lane_args a {};
+                a.nan = static_cast<int>(p);
+                a.agg_method = method;
+                a.lower = a.upper = 0.1;
+                a.threshold = std::numeric_limits<double>::quiet_NaN();
+                a.confidence = 0.9;
+                a.nq = robstat::aggregate_nq;
+                a.group_start = start.data();
+                std::vector<std::int8_t> lab(n, 9), lab_ref(n, 9);
+                std::vector<std::int64_t> cnt(4 * G, -1), cnt_ref(4 * G, -1);
+                std::vector<T> st(G * a.nq, T(-7)), st_ref(G * a.nq, T(-7));
+                const rd::lanes<T> L { v.data(), G, 0, 1, 0, nullptr, nullptr, nullptr, 0,
+                    nullptr };
+                a.labels_out = lab.data();
+                a.counts_out = cnt.data();
+                const std::size_t small = fn(L, 0, 4, a, st.data()) + fn(L, 4, G, a, st.data());
+                std::size_t small_ref = 0;
+                const auto prm = robstat::detail::make_aggregate_params(
+                    method, 0.1, 0.1, false, a.threshold, a.confidence, 0, 0, 0);
+                for (std::size_t g = 0; g < G; ++g) {
+                    robstat::workspace<T> ws;
+                    const std::size_t size = start[g + 1] - start[g];
+                    robstat::detail::aggregate_lane<xsimd::default_arch, T>(
+                        { v.data() + start[g], size, 1 }, prm, lab_ref.data() + start[g],
+                        cnt_ref.data() + 4 * g, st_ref.data() + g * a.nq, p, ws);
+                    small_ref += size > 0 && ws.n_used == 0;
+                }
+                INFO("table " << t.name << ", method " << method << ", data " << kind_name(k)
+                              << ", nan_policy " << static_cast<int>(p));
+                if (k == data_kind::with_nan) {
+                    std::vector<std::int8_t> lab2(n);
+                    std::vector<std::int64_t> cnt2(4 * G);
+                    std::vector<T> st2(G * a.nq);
+                    rd::lane_args r = a;
+                    r.nan = static_cast<int>(robstat::nan_policy::raise);
+                    r.labels_out = lab2.data();
+                    r.counts_out = cnt2.data();
+                    CHECK_THROWS_AS(fn(L, 0, G, r, st2.data()), std::domain_error);
+                }
+                CHECK(small == small_ref);
+                CHECK(lab == lab_ref);
+                CHECK(cnt == cnt_ref);
+                for (std::size_t i = 0; i < st.size(); ++i) {
+                    INFO("statistic " << i % a.nq << " of group " << i / a.nq << ": table " << st[i]
+                                      << ", header " << st_ref[i]);
+                    if (exact_table)
+                        CHECK(same_bits(st[i], st_ref[i]));
+                    else
+                        CHECK(close_ulps(st[i], st_ref[i], 64));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("dispatch: the groups entries match the header functions", "[dispatch]")
+{
+    for (const rd::table* t : tables_to_test()) {
+        SECTION(std::string("table ") + t->name)
+        {
+            check_groups_against_headers<double>(*t);
+            check_groups_against_headers<float>(*t);
+        }
+    }
+}
+
 TEST_CASE("dispatch: splitting the lanes into blocks changes nothing", "[dispatch]")
 {
     // what `workers` does: lanes [0, n) as contiguous blocks, one workspace each
@@ -575,6 +666,8 @@ TEST_CASE("dispatch: splitting the lanes into blocks changes nothing", "[dispatc
     for (const rd::table* t : tables_to_test()) {
         for (const auto& e : all_entries<double>()) {
             const rd::entry& entry = (*t).*(e.member);
+            if (entry.k == rd::kind::groups)
+                continue; // (check_groups_against_headers splits its groups into two blocks)
             grid<double> g(301, 1, data_kind::with_nan, 99);
             const auto a = args_for<double>(e.name, robstat::nan_policy::omit, qs, 2, nullptr);
             const std::size_t m = out_size(entry.k, 6, 301, a.nq);
@@ -598,6 +691,8 @@ TEST_CASE("dispatch: nan_policy raise throws from every table", "[dispatch]")
     for (const rd::table* t : tables_to_test()) {
         for (const auto& e : all_entries<double>()) {
             const rd::entry& entry = (*t).*(e.member);
+            if (entry.k == rd::kind::groups)
+                continue; // (check_groups_against_headers)
             grid<double> g(50, 1, data_kind::with_nan, 7);
             const auto a = args_for<double>(e.name, robstat::nan_policy::raise, qs, 1, nullptr);
             std::vector<double> out(out_size(entry.k, 6, 50, a.nq));

@@ -68,7 +68,17 @@ struct lane_args {
     // trimmed topic (include/robstat/trimmed.hpp):
     const double* levels; ///< trimmed_means, winsorized_means: nq (lower, upper) pairs
     int trim_counts;      ///< nonzero: lower/upper (and levels) are counts, not proportions
-    double confidence;    ///< trimmed_ci
+    double confidence;    ///< trimmed_ci, aggregate
+    // aggregate (aggregate.hpp; also lower, upper, trim_counts, threshold, confidence):
+    int agg_method;     ///< int value of robstat::aggregate_method
+    int agg_ci;         ///< int value of robstat::aggregate_ci
+    std::size_t n_boot; ///< bootstrap resamples
+    std::uint64_t seed; ///< bootstrap seed
+    // kind groups: group g is values [group_start[g], group_start[g + 1]) of the data;
+    // its labels go to labels_out + group_start[g], its 4 counts to counts_out + 4 g
+    const std::size_t* group_start;
+    std::int8_t* labels_out;
+    std::int64_t* counts_out;
 };
 
 /// What an entry writes to `out`:
@@ -77,13 +87,18 @@ struct lane_args {
 ///   transform lane_size values per lane (C order): out[lane * lane_size + i]
 ///   labels    lane_size + nq values per lane:   out[lane * (lane_size + nq) + i]
 ///             (a transform followed by nq per-lane values, e.g. labels and bounds)
-enum class kind : int { reduce, quantile, transform, labels };
+///   groups    ragged lanes: "lane" g is the values [group_start[g], group_start[g + 1])
+///             of the data (base + i * lane_stride; n_lanes groups, lane_size and the outer
+///             strides unused); nq values per group at out[g * nq], and whatever the entry
+///             writes through lane_args (aggregate: int8 labels, int64 counts)
+enum class kind : int { reduce, quantile, transform, labels, groups };
 
 /// Runs lanes [begin, end) of `x` (one workspace per call, so concurrent calls
 /// on disjoint lane ranges are safe) and returns how many of them were "small":
 ///   reduce:    ws.n_used <= args.min_used
 ///   quantile:  ws.n_used == 0
 ///   transform, labels: lane_size > 0 and ws.n_used == 0
+///   groups:    a non-empty group with ws.n_used == 0
 /// Throws std::domain_error under nan_policy::raise when a NaN is found.
 template <class T>
 using block_fn = std::size_t (*)(
@@ -104,6 +119,7 @@ struct entry {
 //   w       robstat::strided_span<const T>     its weights (size 0 when none were given)
 //   ws      robstat::workspace<T>&             scratch (one per block call)
 //   out     T*                                 this lane's output (quantile, transform)
+//   group   std::size_t                        kind groups: the group's index
 //   a       const lane_args&
 //   nan     robstat::nan_policy   trim  robstat::trim_spec   method  robstat::quantile_method
 // Adding a lane function: one line here, one m.def in bindings.cpp or a
@@ -167,6 +183,11 @@ struct entry {
         d::trimmed_ci_lane<A>(                                                                     \
             x, d::make_trim(a.lower, a.upper, a.trim_counts != 0), a.confidence, out, 1, nan, ws)) \
     X(trimean, reduce, d::trimean_lane<A>(x, d::to_trimean_method(a.method), nan, ws))             \
+    X(aggregate, groups,                                                                           \
+        d::aggregate_lane<A>(x,                                                                    \
+            d::make_aggregate_params(a.agg_method, a.lower, a.upper, a.trim_counts != 0,           \
+                a.threshold, a.confidence, a.agg_ci, a.n_boot, a.seed),                            \
+            a.labels_out + a.group_start[group], a.counts_out + 4 * group, out, nan, ws))          \
     /* (each entry ends with a backslash: this comment closes the list) */
 
 /// CPU features a table may require (a bit mask). Each per-ISA translation

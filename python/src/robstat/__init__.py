@@ -20,6 +20,7 @@ from ._api import (
     winsorize,
     winsorized_mean,
 )
+from ._aggregate import Aggregate, CutValue, GroupedAggregate, aggregate
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
 from ._medcouple import medcouple
@@ -48,6 +49,10 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "Aggregate",
+    "CutValue",
+    "GroupedAggregate",
+    "aggregate",
     "__version__",
     "biweight_location",
     "biweight_midvariance",

@@ -115,3 +115,9 @@ def trimmed_ci(
     workers: int = 1,
 ) -> Tuple[_Floats, int]: ...
 def trimean(a: _Floats, method: str, nan: str, workers: int = 1) -> Tuple[_Floats, int]: ...
+# aggregate (bind_aggregate.cpp): (stats (G, 10), counts (G, 4) int64, labels int8, n_small)
+def aggregate(
+    a: _Floats, codes: Optional[np.ndarray], n_groups: int, method: str, lower: float,
+    upper: float, by_count: bool, threshold: Optional[float], confidence: float, ci: str,
+    n_boot: int, seed: int, nan: str, workers: int = 1,
+) -> Tuple[_Floats, np.ndarray, np.ndarray, int]: ...

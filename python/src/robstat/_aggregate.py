@@ -1,0 +1,414 @@
+"""The robust aggregator: cut both tails, report the centre with its interval, label every
+value, keep the cut values identifiable (docs/aggregate.md).
+
+The maths is in include/robstat/aggregate.hpp (reached through robstat._core.aggregate); this
+module handles the arguments, the group keys and the result objects.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._api import (
+    _TRIM_DEFAULT,
+    _as_float_array,
+    _check_policy,
+    _trim_spec,
+    _warn_small,
+    _workers,
+)
+
+__all__ = ["Aggregate", "CutValue", "GroupedAggregate", "aggregate", "AGGREGATE_METHODS"]
+
+AGGREGATE_METHODS = ("trim", "mad", "iqr", "adjbox", "sigma_clip", "huber")
+
+# the per-group statistics, in the order of robstat::aggregate_stat
+_STATS = ("center", "scale", "ci_lower", "ci_upper", "lower_cut", "upper_cut")
+_COUNTS = ("n", "n_kept", "n_low", "n_high")
+
+
+class CutValue(NamedTuple):
+    """One cut value of an outlier report (:meth:`Aggregate.outliers`)."""
+
+    index: Any  #: position in the input (an int, or a tuple for N-d input)
+    value: float
+    zscore: float  #: (value - median) / (1.4826 MAD) of the values used
+    side: str  #: "low" or "high"
+
+
+def _report(x: np.ndarray, labels: np.ndarray, positions: np.ndarray | None,
+            top: int | None, shape: tuple[int, ...]) -> list[CutValue]:
+    """The cut values of one group (x: its values, labels: theirs, positions: their flat
+    indices in the input, None for 0..n-1), most extreme robust z-score first."""
+    from ._api import mad, median  # (robust_zscore of the whole input is not needed)
+
+    cut = np.flatnonzero(labels != 0)
+    if cut.size == 0:
+        return []
+    finite = x[~np.isnan(x)] if x.dtype.kind == "f" else x
+    med = float(median(finite))
+    s = float(mad(finite))
+    vals = x[cut].astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (vals - med) / s if s > 0 else np.where(vals > med, np.inf, -np.inf)
+    order = np.lexsort((cut, -np.abs(z)))  # most extreme first, then by position
+    if top is not None:
+        order = order[:top]
+    pos = cut if positions is None else positions[cut]
+    out = []
+    for k in order:
+        p = int(pos[k])
+        index: Any = p if len(shape) <= 1 else tuple(int(i) for i in np.unravel_index(p, shape))
+        out.append(CutValue(index, float(vals[k]), float(z[k]),
+                            "low" if labels[cut[k]] < 0 else "high"))
+    return out
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Aggregate:
+    """Result of :func:`robstat.aggregate` (one group).
+
+    Attributes
+    ----------
+    center : float
+        The centre of the kept values (method ``trim``: the trimmed mean; ``huber``: the
+        Huber M-estimate; the fence methods: the mean of the kept values).
+    scale : float
+        The spread: the standard deviation (ddof 1) of the kept values, or for ``huber`` the
+        scale it used (1.4826 MAD).
+    ci : (float, float)
+        The confidence interval of the centre (NaN where none was computed).
+    lower_cut, upper_cut : float
+        Values below ``lower_cut`` / above ``upper_cut`` were cut. ``trim``: the smallest
+        and largest kept values (ties at a cut are cut by position); the fence methods:
+        the fences; ``huber``: ``center -+ k * scale``.
+    n, n_kept, n_low, n_high : int
+        Values used (NaN omitted), kept, cut low, cut high.
+    labels : ndarray of int8, the input's shape
+        -1 cut low, 0 kept (also NaN), +1 cut high.
+    method : str
+    fit : None
+        Reserved for the distribution fitted by ``method="fit"``.
+    """
+
+    center: float
+    scale: float
+    ci: tuple[float, float]
+    lower_cut: float
+    upper_cut: float
+    n: int
+    n_kept: int
+    n_low: int
+    n_high: int
+    labels: np.ndarray
+    method: str
+    confidence: float
+    fit: Any = None
+    _x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+
+    @property
+    def kept(self) -> np.ndarray:
+        """True for the values kept (label 0 and not NaN)."""
+        keep = self.labels == 0
+        if self._x is not None and self._x.dtype.kind == "f":
+            keep &= ~np.isnan(self._x)
+        return keep
+
+    def outliers(self, top: int | None = None) -> list[CutValue]:
+        """The cut values, most extreme robust z-score first: a list of
+        ``CutValue(index, value, zscore, side)``. ``top`` keeps the first ``top``."""
+        if top is not None:
+            top = operator.index(top)
+            if top < 0:
+                raise ValueError(f"top must be >= 0 (got {top})")
+        flat = self._x.reshape(-1)
+        return _report(flat, self.labels.reshape(-1), None, top, self.labels.shape)
+
+    def to_dict(self, labels: bool = False) -> dict[str, Any]:
+        """The result as plain Python values (``labels=True`` adds the labels as a list)."""
+        d: dict[str, Any] = {
+            "method": self.method,
+            "center": self.center,
+            "scale": self.scale,
+            "ci": list(self.ci),
+            "confidence": self.confidence,
+            "lower_cut": self.lower_cut,
+            "upper_cut": self.upper_cut,
+            "n": self.n,
+            "n_kept": self.n_kept,
+            "n_low": self.n_low,
+            "n_high": self.n_high,
+            "fit": None if self.fit is None else self.fit.to_dict(),
+        }
+        if labels:
+            d["labels"] = self.labels.tolist()
+        return d
+
+    def __repr__(self) -> str:
+        return (
+            f"Aggregate(method={self.method!r}, center={self.center!r}, scale={self.scale!r}, "
+            f"ci=({self.ci[0]!r}, {self.ci[1]!r}), lower_cut={self.lower_cut!r}, "
+            f"upper_cut={self.upper_cut!r}, n={self.n}, n_kept={self.n_kept}, "
+            f"n_low={self.n_low}, n_high={self.n_high})"
+        )
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class GroupedAggregate:
+    """Result of :func:`robstat.aggregate` with ``groups=``: one entry per group, in the
+    sorted order of the keys. Per-group arrays ``center``, ``scale``, ``ci_lower``,
+    ``ci_upper``, ``lower_cut``, ``upper_cut``, ``n``, ``n_kept``, ``n_low``, ``n_high``;
+    ``labels`` per value of the input; ``result[key]`` is the :class:`Aggregate` of one
+    group; :meth:`to_frame` the tidy table (one row a group)."""
+
+    keys: Any
+    center: np.ndarray
+    scale: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+    lower_cut: np.ndarray
+    upper_cut: np.ndarray
+    n: np.ndarray
+    n_kept: np.ndarray
+    n_low: np.ndarray
+    n_high: np.ndarray
+    labels: np.ndarray
+    codes: np.ndarray
+    method: str
+    confidence: float
+    key_names: tuple = ()
+    _x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self.center)
+
+    def _position(self, key: Any) -> int:
+        keys = list(self.keys)
+        try:
+            return keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+
+    def __getitem__(self, key: Any) -> Aggregate:
+        g = self._position(key)
+        members = np.flatnonzero(self.codes == g)
+        return Aggregate(
+            center=float(self.center[g]), scale=float(self.scale[g]),
+            ci=(float(self.ci_lower[g]), float(self.ci_upper[g])),
+            lower_cut=float(self.lower_cut[g]), upper_cut=float(self.upper_cut[g]),
+            n=int(self.n[g]), n_kept=int(self.n_kept[g]), n_low=int(self.n_low[g]),
+            n_high=int(self.n_high[g]), labels=self.labels[members], method=self.method,
+            confidence=self.confidence, _x=self._x[members])
+
+    def outliers(self, top: int | None = None) -> list[tuple[Any, CutValue]]:
+        """The cut values of every group as ``(key, CutValue)`` pairs, most extreme robust
+        z-score (within its group) first; ``top`` keeps the first ``top``."""
+        rows: list[tuple[Any, CutValue]] = []
+        order = np.argsort(self.codes, kind="stable")
+        bounds = np.searchsorted(self.codes[order], np.arange(len(self) + 1))
+        keys = list(self.keys)
+        for g in np.flatnonzero(self.n_low + self.n_high):
+            members = order[bounds[g]:bounds[g + 1]]
+            for c in _report(self._x[members], self.labels[members], members, None,
+                             self.labels.shape):
+                rows.append((keys[g], c))
+        rows.sort(key=lambda r: -abs(r[1].zscore))
+        return rows if top is None else rows[:operator.index(top)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row a group, indexed by the keys."""
+        import pandas as pd
+
+        cols = {name: getattr(self, name) for name in _STATS + _COUNTS}
+        if isinstance(self.keys, pd.Index):
+            index = self.keys
+        else:
+            index = pd.Index(self.keys, name=self.key_names[0] if self.key_names else "group")
+        df = pd.DataFrame(cols, index=index)
+        df.attrs["method"] = self.method
+        df.attrs["confidence"] = self.confidence
+        return df
+
+    def __repr__(self) -> str:
+        return (f"GroupedAggregate(method={self.method!r}, groups={len(self)}, "
+                f"values={self.labels.size}, cut={int(np.sum(self.n_low + self.n_high))})")
+
+
+def _codes_of(groups: Any, n: int) -> tuple[np.ndarray, Any, tuple]:
+    """Group codes 0..G-1 in the sorted order of the keys (one hash or sort), the keys, and
+    their names. Missing keys (NaN, None) are an error: say which value has one."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is in the test extra
+        pd = None
+    if pd is not None and isinstance(groups, pd.DataFrame):
+        if len(groups) != n:
+            raise ValueError(f"groups has {len(groups)} rows but x has {n} values")
+        idx = pd.MultiIndex.from_frame(groups)
+        codes, keys = pd.factorize(idx, sort=True)
+        names = tuple(groups.columns)
+        keys = pd.MultiIndex.from_tuples(list(keys), names=names)
+    else:
+        if pd is not None and isinstance(groups, (pd.Series, pd.Index, pd.Categorical)):
+            g = groups
+            names = (getattr(groups, "name", None) or "group",)
+        else:
+            g = np.asarray(groups)
+            if g.ndim != 1:
+                raise ValueError(f"groups must be 1-d, one key per value (got shape {g.shape})")
+            names = ("group",)
+        if len(g) != n:
+            raise ValueError(f"groups has {len(g)} keys but x has {n} values")
+        if pd is not None:
+            # hash once, then sort the (few) keys and renumber: 3x faster than sort=True
+            codes, uniq = pd.factorize(g, sort=False)
+            order = np.argsort(np.asarray(uniq), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            keys = pd.Index(np.asarray(uniq)[order], name=names[0])
+        else:  # pragma: no cover
+            keys, codes = np.unique(g, return_inverse=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise ValueError(
+            f"groups has {missing.size} missing keys (NaN or None), the first at position "
+            f"{int(missing[0])}; drop those values or give them a key")
+    return codes, keys, names
+
+
+def _method_name(method: Any) -> str:
+    if not isinstance(method, str) or method not in AGGREGATE_METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, AGGREGATE_METHODS))} "
+                         f"(got {method!r})")
+    return method
+
+
+def _ci_mode(ci: Any) -> str:
+    if ci is None or ci is False:
+        return "none"
+    if ci in ("auto", "bootstrap", "none"):
+        return ci
+    raise ValueError(f"ci must be 'auto', 'bootstrap', 'none' or None (got {ci!r})")
+
+
+def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAULT,
+              ntrim: Any = None, threshold: float | None = None, weights: Any = None,
+              groups: Any = None, confidence: float = 0.95, ci: str | None = "auto",
+              n_boot: int = 1000, seed: int = 0, nan_policy: str = "propagate",
+              workers: int | None = None) -> Any:
+    """Robust aggregation in one call: cut both tails, report the centre of what is kept
+    with its confidence interval, and label every value.
+
+    Parameters
+    ----------
+    x : array_like
+        The values (any shape; aggregated as one sample, labels in the same shape). A
+        pandas Series keeps its index in the grouped output.
+    method : {"trim", "mad", "iqr", "adjbox", "sigma_clip", "huber"}
+        ``trim``: cut ``floor(trim * n)`` values from each tail, centre = trimmed mean,
+        Yuen's interval. ``mad``, ``iqr``, ``adjbox``, ``sigma_clip``: cut the values
+        outside the fences of :func:`robstat.outliers` with that rule, centre = mean of
+        the kept values. ``huber``: the Huber M-estimate with the normal-consistent MAD as
+        scale; the values with ``|x - center| > k * scale`` (whose influence is capped) are
+        labelled; sandwich interval.
+    trim, ntrim : float, (lower, upper) tuple, or counts
+        ``method="trim"`` only: the proportion (default 0.1) or number of values cut per
+        tail, as in :func:`robstat.trimmed_mean` (one level).
+    threshold : float, optional
+        The rule's threshold (``mad`` 3.5, ``iqr`` 1.5, ``adjbox`` 1.5, ``sigma_clip`` 3:
+        those of :func:`robstat.outliers`) or Huber's ``k`` (1.345).
+    weights : None
+        Not supported yet (a clear error rather than an unweighted result).
+    groups : array_like, pandas Series or DataFrame, optional
+        One key per value: aggregate each group. The keys are hashed once, the groups
+        gathered by one counting sort in C++ and aggregated on ``workers`` threads.
+        Returns a :class:`GroupedAggregate`, or a pandas DataFrame (one row a group,
+        ``attrs["labels"]`` the labels on ``x``'s index) when ``x`` or ``groups`` is a
+        pandas object. Missing keys raise ValueError.
+    confidence : float
+        Level of the interval, in (0, 1).
+    ci : {"auto", "bootstrap", "none"} or None
+        ``auto``: the analytic interval where theory gives one (trim: Yuen, symmetric
+        trimming; huber: sandwich), NaN otherwise; ``bootstrap``: the percentile interval
+        of the whole procedure over ``n_boot`` resamples drawn with ``seed``
+        (xoshiro256**: the same interval on every platform); ``none``/None: NaN.
+    nan_policy : {"propagate", "omit", "raise"}
+        ``omit``: NaN values are left out (labelled 0, counted nowhere).
+    workers : int, optional
+        Threads for grouped input (results identical for any number).
+
+    Returns
+    -------
+    Aggregate, GroupedAggregate or pandas.DataFrame
+    """
+    method = _method_name(method)
+    pol = _check_policy(nan_policy)
+    w = _workers(workers)
+    mode = _ci_mode(ci)
+    if weights is not None:
+        raise NotImplementedError(
+            "aggregate(weights=) is not available yet; use robstat.weighted_trimmed_mean / "
+            "robstat.median(weights=) for weighted centres")
+    if method != "trim" and (trim is not _TRIM_DEFAULT or ntrim is not None):
+        raise ValueError(f"trim= and ntrim= apply to method='trim' only (method={method!r})")
+    lower, upper, by_count = _trim_spec(trim, ntrim, "trim", "ntrim")
+    if threshold is not None:
+        threshold = float(threshold)
+    confidence = float(confidence)
+    if isinstance(n_boot, (bool, np.bool_)) or isinstance(seed, (bool, np.bool_)):
+        raise TypeError("n_boot and seed must be ints")
+    n_boot = operator.index(n_boot)
+    seed = operator.index(seed)
+    if n_boot < 0:
+        raise ValueError(f"n_boot must be in [2, 1e8] (got {n_boot})")
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be in [0, 2**64) (got {seed})")
+
+    pandas_in = _is_pandas(x) or _is_pandas(groups)
+    index = getattr(x, "index", None) if _is_pandas(x) else None
+    a, _ = _as_float_array(np.asarray(x))
+    shape = a.shape
+    flat = a.reshape(-1)
+    args = (method, lower, upper, by_count, threshold, confidence, mode, n_boot, seed, pol)
+
+    if groups is None:
+        stats, counts, labels, n_small = _core.aggregate(flat, None, 0, *args, workers=w)
+        _warn_small(n_small, 1)
+        s = stats[0].astype(np.float64)
+        c = counts[0]
+        return Aggregate(
+            center=float(s[0]), scale=float(s[1]), ci=(float(s[2]), float(s[3])),
+            lower_cut=float(s[4]), upper_cut=float(s[5]), n=int(c[0]), n_kept=int(c[1]),
+            n_low=int(c[2]), n_high=int(c[3]), labels=labels.reshape(shape), method=method,
+            confidence=confidence, _x=a)
+
+    codes, keys, names = _codes_of(groups, flat.size)
+    stats, counts, labels, n_small = _core.aggregate(flat, codes, len(keys), *args, workers=w)
+    _warn_small(n_small, len(keys))
+    s = stats.astype(np.float64)
+    res = GroupedAggregate(
+        keys=keys, center=s[:, 0], scale=s[:, 1], ci_lower=s[:, 2], ci_upper=s[:, 3],
+        lower_cut=s[:, 4], upper_cut=s[:, 5], n=counts[:, 0], n_kept=counts[:, 1],
+        n_low=counts[:, 2], n_high=counts[:, 3], labels=labels.reshape(shape), codes=codes,
+        method=method, confidence=confidence, key_names=names, _x=flat)
+    if not pandas_in:
+        return res
+    import pandas as pd
+
+    df = res.to_frame()
+    df.attrs["labels"] = pd.Series(labels, index=index, name="label")
+    return df
+
+
+def _is_pandas(obj: Any) -> bool:
+    mod = type(obj).__module__
+    return mod == "pandas" or mod.startswith("pandas.")
+
