@@ -272,6 +272,21 @@ namespace detail {
             ? static_cast<double>(var_lane<Arch>(s, 1.0, nan_policy::propagate, ws))
             : quiet_nan<double>();
         ws.n_used = used;
+        double big = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            big = std::max(big, std::fabs(static_cast<double>(buf[i])));
+        if (std::isfinite(big) && big > 0 && std::ilogb(big) != 0
+            && (std::abs(std::ilogb(big)) > 500 || !std::isfinite(m)
+                || !(v < std::numeric_limits<double>::infinity()))) {
+            // finite values whose sums or squares overflow (or underflow): the same on the
+            // values scaled by a power of two (exact), scaled back
+            const int e = std::ilogb(big);
+            std::vector<W> scaled(buf, buf + n);
+            for (auto& x : scaled)
+                x = static_cast<W>(std::ldexp(static_cast<double>(x), -e));
+            const auto r = mean_sd<Arch, W>(scaled.data(), n, ws);
+            return { std::ldexp(r.first, e), std::ldexp(r.second, e) };
+        }
         return { m, std::sqrt(v) };
     }
 
@@ -313,6 +328,25 @@ namespace detail {
         r.center = m.tmean;
         r.lower_cut = static_cast<W>(m.lo);
         r.upper_cut = static_cast<W>(m.hi);
+        const double big = std::max(std::fabs(m.lo), std::fabs(m.hi));
+        if (std::isfinite(big) && big > 0 && std::ilogb(big) != 0
+            && (std::abs(std::ilogb(big)) > 500 || !std::isfinite(m.tmean)
+                || !std::isfinite(m.ssd_t) || !std::isfinite(m.ssd_w))) {
+            // the kept values are finite but their sums or squares overflow (or underflow):
+            // the same on the values scaled by a power of two (exact), then scaled back
+            const int e = std::ilogb(big);
+            std::vector<W> scaled(x.size);
+            for (std::size_t i = 0; i < x.size; ++i)
+                scaled[i] = static_cast<W>(std::ldexp(static_cast<double>(x[i]), -e));
+            aggregate_fit<W> s = aggregate_trim<Arch, W>(
+                strided_span<const W> { scaled.data(), scaled.size(), 1 }, prm, want_ci, p, ws);
+            r.center = std::ldexp(s.center, e);
+            r.scale = std::ldexp(s.scale, e);
+            r.ci_lower = std::ldexp(s.ci_lower, e);
+            r.ci_upper = std::ldexp(s.ci_upper, e);
+            ws.n_used = m.n;
+            return r;
+        }
         if (m.h >= 2) {
             r.scale = std::sqrt(m.ssd_t / (static_cast<double>(m.h) - 1.0));
             if (want_ci && prm.trim.symmetric() && std::isfinite(m.ssd_w)) {

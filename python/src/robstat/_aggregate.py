@@ -381,7 +381,7 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
 
     if groups is None:
         stats, counts, labels, n_small = _core.aggregate(flat, None, 0, *args, workers=w)
-        _warn_small(n_small, 1)
+        _warn_small(1 if flat.size == 0 else n_small, 1)
         s = stats[0].astype(np.float64)
         c = counts[0]
         return Aggregate(

@@ -1,0 +1,395 @@
+"""robstat.aggregate: each method against composing robstat's own functions by hand and against
+SciPy / astropy where they have an equivalent; grouped results against per-group calls;
+interval coverage by seeded simulation; the outlier report; bad input."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import robstat as rs
+
+METHODS = ("trim", "mad", "iqr", "adjbox", "sigma_clip", "huber")
+FENCES = ("mad", "iqr", "adjbox", "sigma_clip")
+
+
+def contaminated(n: int, seed: int, frac: float = 0.05) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(10.0, 2.0, n)
+    bad = rng.random(n) < frac
+    x[bad] += rng.choice([-40.0, 60.0], bad.sum())
+    return x
+
+
+def kept_mean_sd(x: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    k = x[(labels == 0) & ~np.isnan(x)]
+    return float(np.mean(k)), float(np.std(k, ddof=1)) if k.size > 1 else float("nan")
+
+
+# ---- each method against its parts ---------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 101, 1000, 50000])
+def test_trim_is_the_trimmed_mean_with_yuen_interval(n):
+    from scipy import stats
+
+    x = contaminated(n, n)
+    r = rs.aggregate(x)
+    g = int(np.floor(0.1 * n))
+    assert (r.n, r.n_low, r.n_high, r.n_kept) == (n, g, g, n - 2 * g)
+    assert r.center == rs.trimmed_mean(x, 0.1)
+    assert r.center == pytest.approx(stats.trim_mean(x, 0.1), rel=1e-13)
+    s = np.sort(x)
+    assert (r.lower_cut, r.upper_cut) == (s[g], s[n - g - 1])
+    m, sd = kept_mean_sd(x, r.labels)
+    assert r.center == pytest.approx(m, rel=1e-13)
+    if n >= 2:
+        assert r.scale == pytest.approx(sd, rel=1e-12)
+        lo, hi = rs.trimmed_ci(x, 0.1)
+        assert r.ci == pytest.approx((lo, hi), rel=1e-14)
+    else:
+        assert np.isnan(r.scale) and np.isnan(r.ci[0])
+    assert r.labels.dtype == np.int8
+    assert set(np.unique(r.labels)) <= {-1, 0, 1}
+
+
+def test_trim_ties_are_cut_by_position_and_counts_exact():
+    x = np.array([5, 1, 9, 1, 4, 9, 1, 6, 3, 2], dtype=float)
+    r = rs.aggregate(x)
+    assert r.labels.tolist() == [0, -1, 0, 0, 0, 1, 0, 0, 0, 0]
+    r = rs.aggregate(np.full(20, 3.0))
+    assert (r.n_low, r.n_high, r.center, r.scale) == (2, 2, 3.0, 0.0)
+    assert r.labels[:2].tolist() == [-1, -1] and r.labels[-2:].tolist() == [1, 1]
+    r = rs.aggregate(x, ntrim=(0, 3))
+    assert (r.n_low, r.n_high) == (0, 3)
+    assert np.isnan(r.ci[0])  # Yuen's interval needs symmetric trimming
+    assert r.center == rs.trimmed_mean(x, ntrim=(0, 3))
+    r = rs.aggregate(x, trim=(0.2, 0.1))
+    assert (r.n_low, r.n_high) == (2, 1)
+
+
+@pytest.mark.parametrize("method", FENCES)
+@pytest.mark.parametrize("n", [5, 50, 1001, 30000])
+def test_fence_methods_label_as_outliers_and_average_the_rest(method, n):
+    x = contaminated(n, 100 + n)
+    r = rs.aggregate(x, method=method)
+    o = rs.outliers(x, method=method)
+    np.testing.assert_array_equal(r.labels, o.labels)
+    assert (r.lower_cut, r.upper_cut) == (o.lower, o.upper)
+    assert (r.n_low, r.n_high) == (o.n_low, o.n_high)
+    m, sd = kept_mean_sd(x, r.labels)
+    assert r.center == pytest.approx(m, rel=1e-14)
+    assert r.scale == pytest.approx(sd, rel=1e-12)
+    assert np.isnan(r.ci[0]) and np.isnan(r.ci[1])
+
+
+@pytest.mark.parametrize("method", FENCES)
+def test_threshold_is_the_rules_threshold(method):
+    x = contaminated(700, 5)
+    r = rs.aggregate(x, method=method, threshold=2.0)
+    np.testing.assert_array_equal(r.labels, rs.outliers(x, method=method, threshold=2.0).labels)
+
+
+def test_sigma_clip_matches_astropy_sigma_clipped_stats():
+    from astropy.stats import sigma_clipped_stats
+
+    for seed in range(5):
+        x = contaminated(2000, seed, frac=0.1)
+        r = rs.aggregate(x, method="sigma_clip")
+        mean, _, std = sigma_clipped_stats(x, sigma=3, maxiters=None, cenfunc="median",
+                                           stdfunc="mad_std")
+        assert r.center == pytest.approx(mean, rel=1e-13)
+        k = r.n_kept  # astropy's std has ddof 0
+        assert r.scale * np.sqrt((k - 1) / k) == pytest.approx(std, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [2, 9, 200, 5000])
+def test_huber_location_scale_and_sandwich_interval(n):
+    from scipy import stats
+
+    x = contaminated(n, 7 * n)
+    r = rs.aggregate(x, method="huber")
+    s = rs.mad(x)
+    assert r.scale == pytest.approx(s, rel=1e-15)
+    assert r.center == rs.huber(x, k=1.345, scale=r.scale)
+    k = 1.345
+    u = (x - r.center) / s
+    se = s * np.sqrt(np.mean(np.clip(u, -k, k) ** 2)) / np.mean(np.abs(u) < k) / np.sqrt(n)
+    z = stats.norm.ppf(0.975)
+    assert r.ci == pytest.approx((r.center - z * se, r.center + z * se), rel=1e-12)
+    want = np.where(x > r.upper_cut, 1, np.where(x < r.lower_cut, -1, 0))
+    np.testing.assert_array_equal(r.labels, want)
+    assert (r.lower_cut, r.upper_cut) == (r.center - k * s, r.center + k * s)
+
+
+def test_huber_k_is_threshold():
+    x = contaminated(500, 1)
+    r = rs.aggregate(x, method="huber", threshold=2.0)
+    assert r.center == rs.huber(x, k=2.0, scale=rs.mad(x))
+
+
+# ---- intervals -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["trim", "huber"])
+def test_analytic_interval_coverage_by_simulation(method):
+    # 2000 seeded samples of 100 standard normal values, aggregated as 2000 groups at once;
+    # the binomial standard deviation of the coverage is 0.005: +-0.02 is 4 of them
+    rng = np.random.default_rng(2024)
+    reps, n = 2000, 100
+    x = rng.normal(0.0, 1.0, reps * n)
+    g = np.repeat(np.arange(reps), n)
+    r = rs.aggregate(x, groups=g, method=method)
+    covered = (r.ci_lower <= 0.0) & (0.0 <= r.ci_upper)
+    assert abs(covered.mean() - 0.95) < 0.02
+    r90 = rs.aggregate(x, groups=g, method=method, confidence=0.9)
+    assert abs(((r90.ci_lower <= 0) & (0 <= r90.ci_upper)).mean() - 0.90) < 0.025
+
+
+def test_bootstrap_is_seeded_and_sensible():
+    x = contaminated(400, 31)
+    a = rs.aggregate(x, method="mad", ci="bootstrap", n_boot=300, seed=42)
+    b = rs.aggregate(x, method="mad", ci="bootstrap", n_boot=300, seed=42)
+    c = rs.aggregate(x, method="mad", ci="bootstrap", n_boot=300, seed=43)
+    assert a.ci == b.ci
+    assert a.ci != c.ci
+    assert a.ci[0] < a.center < a.ci[1]
+    t = rs.aggregate(x, ci="bootstrap", n_boot=2000, seed=1)
+    lo, hi = rs.trimmed_ci(x, 0.1)
+    assert (t.ci[1] - t.ci[0]) == pytest.approx(hi - lo, rel=0.2)
+    assert np.isnan(rs.aggregate(x, ci=None).ci[0])
+    assert np.isnan(rs.aggregate(x, ci="none").ci[1])
+    # the same seed gives the same interval for a group as for the group alone
+    g = np.arange(400) % 3
+    gr = rs.aggregate(x, groups=g, method="iqr", ci="bootstrap", n_boot=200, seed=5)
+    one = rs.aggregate(x[g == 1], method="iqr", ci="bootstrap", n_boot=200, seed=5)
+    assert (gr.ci_lower[1], gr.ci_upper[1]) == one.ci
+
+
+# ---- groups --------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=0, max_size=300), st.sampled_from(METHODS),
+       st.integers(0, 2**32 - 1))
+def test_grouped_equals_per_group_calls(keys, method, seed):
+    g = np.array(keys, dtype=np.int64)
+    x = contaminated(len(keys), seed % 1000)
+    x[::17] = np.round(x[::17])  # some ties
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rs.SmallSampleWarning)
+        gr = rs.aggregate(x, groups=g, method=method, workers=2)
+        assert list(gr.keys) == sorted(set(keys))
+        for i, k in enumerate(gr.keys):
+            one = rs.aggregate(x[g == k], method=method)
+            got = gr[k]
+            for name in ("center", "scale", "lower_cut", "upper_cut"):
+                np.testing.assert_equal(getattr(got, name), getattr(one, name))
+            np.testing.assert_equal(got.ci, one.ci)
+            assert (got.n, got.n_kept, got.n_low, got.n_high) == (
+                one.n, one.n_kept, one.n_low, one.n_high)
+            np.testing.assert_array_equal(gr.labels[g == k], one.labels)
+            assert gr.center[i] == got.center or np.isnan(got.center)
+
+
+def test_grouped_workers_do_not_change_anything():
+    x = contaminated(200000, 3)
+    g = np.random.default_rng(0).integers(0, 5000, x.size)
+    a = rs.aggregate(x, groups=g, workers=1)
+    b = rs.aggregate(x, groups=g, workers=2)
+    for name in ("center", "scale", "ci_lower", "ci_upper", "n_low", "labels"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_grouped_pandas_in_tidy_frame_out():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    s = pd.Series(contaminated(600, 2), index=np.arange(600) * 10, name="rating")
+    item = pd.Series(rng.choice(["b", "a", "c"], 600), index=s.index, name="item")
+    df = rs.aggregate(s, groups=item, method="mad")
+    assert list(df.index) == ["a", "b", "c"] and df.index.name == "item"
+    assert list(df.columns) == ["center", "scale", "ci_lower", "ci_upper", "lower_cut",
+                                "upper_cut", "n", "n_kept", "n_low", "n_high"]
+    for k in "abc":
+        one = rs.aggregate(s[item == k].to_numpy(), method="mad")
+        assert df.loc[k, "center"] == one.center
+        assert df.loc[k, "n_high"] == one.n_high
+    labels = df.attrs["labels"]
+    assert (labels.index == s.index).all() and labels.dtype == np.int8
+    # several key columns
+    frame = pd.DataFrame({"item": item, "half": (np.arange(600) >= 300)}, index=s.index)
+    df2 = rs.aggregate(s, groups=frame)
+    assert df2.index.names == ["item", "half"]
+    assert len(df2) == 6
+    one = rs.aggregate(s[(item == "c") & (frame.half)].to_numpy())
+    assert df2.loc[("c", True), "center"] == one.center
+
+
+def test_group_keys_errors_and_kinds():
+    x = np.arange(6.0)
+    with pytest.raises(ValueError, match="missing keys.*position 2"):
+        rs.aggregate(x, groups=np.array(["a", "b", None, "a", "b", "a"], dtype=object))
+    with pytest.raises(ValueError, match="groups has 5 keys but x has 6"):
+        rs.aggregate(x, groups=[1, 2, 3, 4, 5])
+    gr = rs.aggregate(x, groups=np.array(["z", "y", "z", "y", "x", "x"]))
+    assert list(gr.keys) == ["x", "y", "z"]
+    assert gr["y"].n == 2
+    with pytest.raises(KeyError):
+        gr["w"]
+    fr = gr.to_frame()
+    assert fr.loc["z", "n"] == 2
+    assert "GroupedAggregate" in repr(gr)
+
+
+# ---- the outlier report --------------------------------------------------------------
+
+
+def test_outlier_report_most_extreme_first():
+    x = contaminated(1000, 9)
+    r = rs.aggregate(x, method="mad")
+    rep = r.outliers()
+    assert len(rep) == r.n_low + r.n_high
+    z = [abs(c.zscore) for c in rep]
+    assert z == sorted(z, reverse=True)
+    med, s = rs.median(x), rs.mad(x)
+    for c in rep[:10]:
+        assert x[c.index] == c.value
+        assert c.zscore == pytest.approx((c.value - med) / s, rel=1e-12)
+        assert c.side == ("high" if r.labels[c.index] > 0 else "low")
+    assert r.outliers(top=3) == rep[:3]
+    assert rs.aggregate(np.arange(10.0), method="mad").outliers() == []
+    # N-d input: the index is a tuple, the labels have the input's shape
+    x2 = x.reshape(25, 40)
+    r2 = rs.aggregate(x2, method="mad")
+    assert r2.labels.shape == (25, 40)
+    c = r2.outliers(top=1)[0]
+    assert isinstance(c.index, tuple) and x2[c.index] == c.value
+    gr = rs.aggregate(x, groups=np.arange(1000) % 4, method="mad")
+    rows = gr.outliers(top=5)
+    assert len(rows) == 5 and all(x[c.index] == c.value for _, c in rows)
+
+
+def test_to_dict_is_json_ready():
+    r = rs.aggregate(contaminated(100, 4))
+    d = r.to_dict()
+    json.dumps(d)  # plain Python values only
+    assert d["center"] == r.center and d["ci"] == list(r.ci) and "labels" not in d
+    assert r.to_dict(labels=True)["labels"] == r.labels.tolist()
+    assert "Aggregate(method='trim'" in repr(r)
+    assert r.kept.sum() == r.n_kept
+
+
+# ---- edge cases ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_nan_policies(method):
+    x = contaminated(300, 9)
+    xn = np.insert(x, [17, 300], np.nan)
+    r = rs.aggregate(xn, method=method)
+    assert np.isnan(r.center) and r.n == 0 and not r.labels.any()
+    ro = rs.aggregate(xn, method=method, nan_policy="omit")
+    rc = rs.aggregate(x, method=method)
+    assert ro.center == rc.center and ro.n == 300
+    assert ro.labels[17] == 0 and ro.labels[-1] == 0
+    assert not ro.kept[17]
+    np.testing.assert_array_equal(np.delete(ro.labels, [17, 301]), rc.labels)
+    with pytest.raises(ValueError, match="nan"):
+        rs.aggregate(xn, method=method, nan_policy="raise")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_empty_tiny_constant_and_infinite(method):
+    with pytest.warns(rs.SmallSampleWarning):
+        r = rs.aggregate(np.array([]), method=method)
+    assert np.isnan(r.center) and r.n == 0 and r.labels.shape == (0,)
+    assert rs.aggregate([4.5], method=method).center == 4.5
+    c = rs.aggregate(np.full(50, 2.5), method=method)
+    assert c.center == 2.5
+    x = np.append(contaminated(300, 2), np.inf)
+    r = rs.aggregate(x, method=method)
+    assert np.isfinite(r.center) and r.labels[-1] == 1
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_layouts_dtypes_and_input_untouched(method):
+    x = contaminated(3001, 8)
+    base = rs.aggregate(x, method=method)
+    big = np.repeat(x, 2)
+    np.testing.assert_equal(rs.aggregate(big[::2], method=method).center, base.center)
+    rev = x[::-1]
+    rr = rs.aggregate(rev, method=method)
+    assert rr.center == pytest.approx(base.center, rel=1e-13)
+    assert (rr.n_low, rr.n_high) == (base.n_low, base.n_high)
+    f = np.asfortranarray(x[:3000].reshape(60, 50))
+    rf = rs.aggregate(f, method=method)
+    rc = rs.aggregate(np.ascontiguousarray(f).reshape(-1), method=method)
+    assert rf.labels.shape == (60, 50)
+    assert (rf.n_low, rf.n_high) == (rc.n_low, rc.n_high)
+    x32 = x.astype(np.float32)
+    r32 = rs.aggregate(x32, method=method)
+    r64 = rs.aggregate(x32.astype(np.float64), method=method)
+    np.testing.assert_array_equal(r32.labels, r64.labels)
+    assert r32.center == pytest.approx(r64.center, rel=1e-5)
+    ints = np.arange(100)
+    assert rs.aggregate(ints, method=method).center == pytest.approx(49.5)
+    before = x.copy()
+    rs.aggregate(x, method=method, groups=np.arange(x.size) % 3)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_huge_magnitudes_do_not_overflow():
+    x = np.array([1e308, 1.5e308, 1.2e308, -1e308, 1.1e308, 1.3e308, 1.4e308, 9e307, 1.25e308,
+                  1.35e308])
+    r = rs.aggregate(x)
+    assert r.center == pytest.approx(rs.trimmed_mean(x, 0.1), rel=1e-15)
+    kept = np.sort(x)[1:-1]
+    assert r.scale == pytest.approx(np.std(kept / 1e300, ddof=1) * 1e300, rel=1e-13)
+    lo, hi = rs.trimmed_ci(x / 1e300, 0.1)
+    assert r.ci == pytest.approx((lo * 1e300, hi * 1e300), rel=1e-13)
+    # tiny values: squares would underflow
+    y = x / 1e308 * 1e-300
+    t = rs.aggregate(y)
+    assert t.scale == pytest.approx(np.std(np.sort(y)[1:-1] * 1e300, ddof=1) / 1e300, rel=1e-12)
+    for method in FENCES:
+        r = rs.aggregate(x, method=method)
+        m, sd = kept_mean_sd(x / 1e300, r.labels)
+        assert (r.center, r.scale) == pytest.approx((m * 1e300, sd * 1e300), rel=1e-13)
+
+
+# ---- bad arguments -------------------------------------------------------------------
+
+
+def test_bad_arguments():
+    x = np.arange(10.0)
+    with pytest.raises(ValueError, match="method must be one of"):
+        rs.aggregate(x, method="median")
+    with pytest.raises(ValueError, match="ci must be"):
+        rs.aggregate(x, ci="yes")
+    with pytest.raises(ValueError, match="trim= and ntrim= apply to method='trim'"):
+        rs.aggregate(x, method="mad", trim=0.2)
+    with pytest.raises(ValueError, match="trim"):
+        rs.aggregate(x, trim=0.6)
+    with pytest.raises(ValueError, match="threshold"):
+        rs.aggregate(x, method="mad", threshold=-1)
+    with pytest.raises(ValueError, match="Huber's k"):
+        rs.aggregate(x, method="huber", threshold=0)
+    with pytest.raises(ValueError, match="confidence"):
+        rs.aggregate(x, confidence=1.0)
+    with pytest.raises(ValueError, match="n_boot"):
+        rs.aggregate(x, ci="bootstrap", n_boot=1)
+    with pytest.raises(ValueError, match="seed"):
+        rs.aggregate(x, seed=-1)
+    with pytest.raises(TypeError):
+        rs.aggregate(x, n_boot=10.5)
+    with pytest.raises(ValueError, match="nan_policy"):
+        rs.aggregate(x, nan_policy="drop")
+    with pytest.raises(TypeError, match="real numbers"):
+        rs.aggregate(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="workers"):
+        rs.aggregate(x, workers=0)
