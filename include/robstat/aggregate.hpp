@@ -228,6 +228,21 @@ namespace detail {
                 "n_boot must be in [2, 1e8] (got " + std::to_string(p.n_boot) + ")");
     }
 
+    /// Weights: trim, mad, iqr and huber (sigma clipping and the medcouple have no weighted
+    /// definition here); no bootstrap (resampling weighted values is a different design).
+    inline void validate_aggregate_weights(const aggregate_params& p)
+    {
+        if (p.method == aggregate_method::sigma_clip || p.method == aggregate_method::adjbox)
+            throw std::invalid_argument(std::string("weights are supported by the methods "
+                                                    "'trim', 'mad', 'iqr' and 'huber' (got '")
+                + aggregate_method_name(p.method) + "')");
+        if (p.method == aggregate_method::trim && p.trim.by_count)
+            throw std::invalid_argument(
+                "weights: trim by proportion only (a count of values has no weighted meaning)");
+        if (p.ci == aggregate_ci::bootstrap)
+            throw std::invalid_argument("ci='bootstrap' does not take weights");
+    }
+
     inline outlier_method fence_rule(aggregate_method m) noexcept
     {
         switch (m) {
@@ -461,12 +476,199 @@ namespace detail {
         return { at(alpha), at(1.0 - alpha) };
     }
 
+    // ---- weighted (frequency weights, weighted.hpp) ---------------------------------
+
+    /// Weighted sum of squared deviations from c over the values with kw(i, v) > 0, on values
+    /// scaled by 2^-e (exact) so that neither the squares nor their sum overflow.
+    template <class Arch, class T, class KW>
+    double weighted_ssd(strided_span<const T> x, double c, int e, KW&& kw)
+    {
+        simd::neumaier_scalar<Arch> acc;
+        const double cs = std::ldexp(c, -e);
+        for (std::size_t i = 0; i < x.size; ++i) {
+            const double v = static_cast<double>(x[i]);
+            const double k = kw(i, v);
+            if (k > 0) {
+                const double d = std::ldexp(v, -e) - cs;
+                acc.add(d * d * k);
+            }
+        }
+        return acc.total();
+    }
+
+    /// The weighted statistics of one lane: centre, scale, cut points, labels and counts
+    /// (validate_aggregate_weights: trim, mad, iqr, huber). Weights count repetitions:
+    /// integer weights give the centre, scale, cut points and interval of the repeated
+    /// sample. A value is labelled by where its whole weight lies: one straddling a trim cut
+    /// keeps part of its weight and is labelled 0. Zero-weight values are absent (label 0,
+    /// counted nowhere). Returns false when every statistic is NaN.
+    template <class Arch, class T, class U>
+    bool aggregate_weighted(strided_span<const T> x, strided_span<const U> w,
+        const aggregate_params& prm, double t, std::int8_t* labels, std::size_t& n,
+        std::size_t& n_low, std::size_t& n_high, aggregate_fit<result_t<T>>& r, nan_policy p,
+        workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        auto weight = [&](std::size_t i) { return static_cast<double>(w[i]); };
+        auto present = [&](std::size_t i, double v) { return weight(i) > 0 && v == v; };
+        auto label_all = [&](auto&& label_of) {
+            for (std::size_t i = 0; i < x.size; ++i) {
+                const double v = static_cast<double>(x[i]);
+                if (!present(i, v))
+                    continue;
+                ++n;
+                const int l = label_of(v);
+                labels[i] = static_cast<std::int8_t>(l);
+                n_low += l < 0;
+                n_high += l > 0;
+            }
+        };
+        if (prm.method == aggregate_method::trim) {
+            bool done = false;
+            double g_lo = 0, kept = 0, ka = 0, kb = 0;
+            with_weighted_pairs<Arch>(x, w, p, ws, [&](weighted_pairs<W>& pr) -> W {
+                const double total = pr.total();
+                g_lo = weight_tail(prm.trim.lower, total);
+                kept = (total - weight_tail(prm.trim.upper, total)) - g_lo;
+                if (!(kept > 0))
+                    return W(0);
+                const wwindow<W> wd = select_window(pr, g_lo, kept);
+                r.lower_cut = wd.a.value;
+                r.upper_cut = wd.b.value;
+                r.center = window_mean<Arch>(pr, wd, g_lo, kept);
+                ka = wd.same() ? kept : wd.a.end() - g_lo;          // kept weight at the lower cut
+                kb = wd.same() ? 0.0 : g_lo - (wd.b.before - kept); // ... at the upper cut
+                done = true;
+                return W(0);
+            });
+            if (!done) {
+                if (ws.n_used > 0)
+                    ws.n_used = 0; // nothing kept (a total weight below the trim)
+                return false;
+            }
+            const double lo = static_cast<double>(r.lower_cut);
+            const double hi = static_cast<double>(r.upper_cut);
+            label_all([&](double v) { return (v > hi) - (v < lo); });
+            const double big = std::max(std::fabs(lo), std::fabs(hi));
+            if (kept > 1 && std::isfinite(big) && std::isfinite(r.center)) {
+                const int e = big > 0 ? std::ilogb(big) : 0;
+                // strictly inside the cut points with their weight; the cut points' runs with
+                // the part of their weight kept
+                const double inner
+                    = weighted_ssd<Arch>(x, r.center, e, [&](std::size_t i, double v) {
+                          return present(i, v) && v > lo && v < hi ? weight(i) : 0.0;
+                      });
+                const double da = std::ldexp(lo, -e) - std::ldexp(r.center, -e);
+                const double db = std::ldexp(hi, -e) - std::ldexp(r.center, -e);
+                r.scale = std::ldexp(
+                    std::sqrt((inner + da * da * ka + db * db * kb) / (kept - 1.0)), e);
+            }
+            return true; // (no analytic interval for a weighted trimmed mean)
+        }
+        // the fence methods and huber: weighted median and normal-consistent weighted MAD
+        const W med = weighted_median_lane<Arch>(x, w, p, ws);
+        if (ws.n_used == 0 || med != med)
+            return false;
+        const double md = static_cast<double>(med);
+        fences<W> f;
+        f.ok = true;
+        if (prm.method == aggregate_method::iqr) {
+            static constexpr double q[2] = { 0.25, 0.75 };
+            W qs[2];
+            weighted_quantile_lane<Arch>(x, w, q, 2, quantile_method::linear, qs, 1, p, ws);
+            const double q1 = static_cast<double>(qs[0]), q3 = static_cast<double>(qs[1]);
+            if (!(std::isfinite(q1) && std::isfinite(q3)))
+                return false;
+            f.lower = static_cast<W>(q1 - rounded_product(t, q3 - q1));
+            f.upper = static_cast<W>(q3 + rounded_product(t, q3 - q1));
+        } else { // mad (as mad_fences), huber (its default scale)
+            const double s = static_cast<double>(weighted_mad_lane<Arch>(x, w, &md, 1.0, p, ws))
+                * mad_normal_scale;
+            if (prm.method == aggregate_method::huber) {
+                r.scale = s;
+                r.center = static_cast<double>(huber_weighted_lane<Arch>(x, w, t, &s, p, ws));
+                f.lower = static_cast<W>(r.center - t * s);
+                f.upper = static_cast<W>(r.center + t * s);
+            } else {
+                f.by_zscore = true;
+                f.center = med;
+                f.denom = static_cast<W>(s);
+                f.threshold = static_cast<W>(t);
+                f.lower = static_cast<W>(md - rounded_product(t, static_cast<double>(f.denom)));
+                f.upper = static_cast<W>(md + rounded_product(t, static_cast<double>(f.denom)));
+            }
+        }
+        r.f = f;
+        r.lower_cut = f.lower;
+        r.upper_cut = f.upper;
+        label_all(
+            [&](double v) { return static_cast<int>(fence_rule_label(static_cast<W>(v), f)); });
+        if (prm.method == aggregate_method::huber) {
+            const double s = r.scale, c = r.center, k = t;
+            if (prm.ci == aggregate_ci::automatic && s > 0 && std::isfinite(s)
+                && std::isfinite(c)) {
+                simd::neumaier_scalar<Arch> a, b, tw;
+                for (std::size_t i = 0; i < x.size; ++i) {
+                    const double v = static_cast<double>(x[i]);
+                    if (!present(i, v))
+                        continue;
+                    const double u = (v - c) / s;
+                    const double psi = u < -k ? -k : (u > k ? k : u);
+                    a.add(weight(i) * psi * psi);
+                    b.add(std::fabs(u) < k ? weight(i) : 0.0);
+                    tw.add(weight(i));
+                }
+                const double tot = tw.total();
+                if (b.total() > 0 && tot > 1) {
+                    const double se
+                        = s * std::sqrt(a.total() / tot) / (b.total() / tot) / std::sqrt(tot);
+                    const double z = normal_critical(prm.confidence, ws);
+                    r.ci_lower = c - z * se;
+                    r.ci_upper = c + z * se;
+                }
+            }
+            return true;
+        }
+        // the weighted mean and SD (frequency weights: kept weight - 1) of the kept values
+        auto kept_weight = [&](std::size_t i, double v) {
+            return present(i, v) && fence_rule_label(static_cast<W>(v), f) == W(0) ? weight(i)
+                                                                                   : 0.0;
+        };
+        simd::neumaier_scalar<Arch> kw;
+        double big = 0;
+        for (std::size_t i = 0; i < x.size; ++i) {
+            const double v = static_cast<double>(x[i]);
+            const double k = kept_weight(i, v);
+            if (k > 0) {
+                kw.add(k);
+                big = std::max(big, std::fabs(v));
+            }
+        }
+        const double kept_w = kw.total();
+        if (kept_w > 0 && std::isfinite(big)) {
+            const int e = big > 0 ? std::ilogb(big) : 0;
+            simd::neumaier_scalar<Arch> acc;
+            for (std::size_t i = 0; i < x.size; ++i) {
+                const double v = static_cast<double>(x[i]);
+                const double k = kept_weight(i, v);
+                if (k > 0)
+                    acc.add(std::ldexp(v, -e) * k);
+            }
+            r.center = std::ldexp(acc.total() / kept_w, e);
+            if (kept_w > 1)
+                r.scale = std::ldexp(
+                    std::sqrt(weighted_ssd<Arch>(x, r.center, e, kept_weight) / (kept_w - 1.0)), e);
+        }
+        return true;
+    }
+
     /// Lane function: labels[0..x.size) (-1/0/+1), counts[0..4) (n, n_kept, n_low, n_high)
     /// and stats[0..aggregate_nq) (aggregate_stat order). ws.n_used: the values used (0: none,
     /// or nothing kept).
-    template <class Arch, class T>
-    void aggregate_lane(strided_span<const T> x, const aggregate_params& prm, std::int8_t* labels,
-        std::int64_t* counts, result_t<T>* stats, nan_policy p, workspace<result_t<T>>& ws)
+    template <class Arch, class T, class U = T>
+    void aggregate_lane(strided_span<const T> x, strided_span<const U> w,
+        const aggregate_params& prm, std::int8_t* labels, std::int64_t* counts, result_t<T>* stats,
+        nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
         std::fill(labels, labels + x.size, std::int8_t { 0 });
@@ -474,6 +676,27 @@ namespace detail {
         std::fill(stats, stats + aggregate_nq, quiet_nan<W>());
 
         const double t = aggregate_threshold(prm);
+        if (w.data != nullptr) {
+            validate_aggregate_weights(prm);
+            aggregate_fit<W> r;
+            std::size_t n = 0, n_low = 0, n_high = 0;
+            if (!aggregate_weighted<Arch>(x, w, prm, t, labels, n, n_low, n_high, r, p, ws)) {
+                std::fill(labels, labels + x.size, std::int8_t { 0 });
+                return;
+            }
+            ws.n_used = n;
+            counts[0] = static_cast<std::int64_t>(n);
+            counts[1] = static_cast<std::int64_t>(n - n_low - n_high);
+            counts[2] = static_cast<std::int64_t>(n_low);
+            counts[3] = static_cast<std::int64_t>(n_high);
+            stats[agg_center] = static_cast<W>(r.center);
+            stats[agg_scale] = static_cast<W>(r.scale);
+            stats[agg_ci_lower] = static_cast<W>(r.ci_lower);
+            stats[agg_ci_upper] = static_cast<W>(r.ci_upper);
+            stats[agg_lower_cut] = r.lower_cut;
+            stats[agg_upper_cut] = r.upper_cut;
+            return;
+        }
         const bool analytic = prm.ci == aggregate_ci::automatic;
         aggregate_fit<W> r;
         switch (prm.method) {
@@ -575,40 +798,74 @@ namespace detail {
 
 } // namespace detail
 
+namespace detail {
+    template <class T, class U, class Arch>
+    aggregate_result<result_t<T>> aggregate_call(
+        strided_span<T> x, strided_span<const U> w, const aggregate_params& prm, options o)
+    {
+        using W = result_t<T>;
+        workspace<W> ws;
+        aggregate_result<W> r;
+        r.labels.resize(x.size);
+        std::int64_t counts[aggregate_n_counts];
+        W s[aggregate_nq];
+        const strided_span<const std::remove_cv_t<T>> xs { x.data, x.size, x.stride };
+        aggregate_lane<Arch, std::remove_cv_t<T>, U>(
+            xs, w, prm, r.labels.data(), counts, s, o.nan, ws);
+        r.center = s[agg_center];
+        r.scale = s[agg_scale];
+        r.ci_lower = s[agg_ci_lower];
+        r.ci_upper = s[agg_ci_upper];
+        r.lower_cut = s[agg_lower_cut];
+        r.upper_cut = s[agg_upper_cut];
+        r.n = static_cast<std::size_t>(counts[0]);
+        r.n_kept = static_cast<std::size_t>(counts[1]);
+        r.n_low = static_cast<std::size_t>(counts[2]);
+        r.n_high = static_cast<std::size_t>(counts[3]);
+        r.method = prm.method;
+        return r;
+    }
+} // namespace detail
+
 /// Cut both tails of x by prm.method, and report the centre of the kept values with its
 /// interval, the cut points, the counts and a label per value (docs/aggregate.md).
 template <class T, class Arch = xsimd::default_arch>
 aggregate_result<result_t<T>> aggregate(
     strided_span<T> x, const aggregate_params& prm = {}, options o = {})
 {
-    using W = result_t<T>;
     detail::validate_aggregate(prm);
-    workspace<W> ws;
-    aggregate_result<W> r;
-    r.labels.resize(x.size);
-    std::int64_t counts[aggregate_n_counts];
-    W s[aggregate_nq];
-    const strided_span<const std::remove_cv_t<T>> xs { x.data, x.size, x.stride };
-    detail::aggregate_lane<Arch, std::remove_cv_t<T>>(
-        xs, prm, r.labels.data(), counts, s, o.nan, ws);
-    r.center = s[agg_center];
-    r.scale = s[agg_scale];
-    r.ci_lower = s[agg_ci_lower];
-    r.ci_upper = s[agg_ci_upper];
-    r.lower_cut = s[agg_lower_cut];
-    r.upper_cut = s[agg_upper_cut];
-    r.n = static_cast<std::size_t>(counts[0]);
-    r.n_kept = static_cast<std::size_t>(counts[1]);
-    r.n_low = static_cast<std::size_t>(counts[2]);
-    r.n_high = static_cast<std::size_t>(counts[3]);
-    r.method = prm.method;
-    return r;
+    return detail::aggregate_call<T, std::remove_cv_t<T>, Arch>(
+        x, strided_span<const std::remove_cv_t<T>> {}, prm, o);
+}
+
+/// Weighted, with frequency weights (finite, >= 0): integer weights give the centre, scale,
+/// cut points and interval of the repeated values; labels and counts are per value, a value
+/// straddling a trim cut is labelled 0 (kept in part). Methods trim, mad, iqr, huber.
+template <class T, class U, class Arch = xsimd::default_arch>
+aggregate_result<result_t<T>> aggregate(
+    strided_span<T> x, strided_span<U> w, const aggregate_params& prm = {}, options o = {})
+{
+    detail::validate_aggregate(prm);
+    detail::validate_aggregate_weights(prm);
+    if (w.size != x.size)
+        throw std::invalid_argument("weights must have the size of the data (got "
+            + std::to_string(w.size) + " weights for " + std::to_string(x.size) + " values)");
+    using UU = std::remove_cv_t<U>;
+    return detail::aggregate_call<T, UU, Arch>(
+        x, strided_span<const UU> { w.data, w.size, w.stride }, prm, o);
 }
 
 template <class R, detail::if_contiguous_range<R> = 0>
 auto aggregate(const R& r, const aggregate_params& prm = {}, options o = {})
 {
     return aggregate(make_span(r), prm, o);
+}
+
+template <class R, class RW, detail::if_contiguous_range<R> = 0,
+    detail::if_contiguous_range<RW> = 0>
+auto aggregate(const R& r, const RW& w, const aggregate_params& prm = {}, options o = {})
+{
+    return aggregate(make_span(r), make_span(w), prm, o);
 }
 
 } // namespace robstat

@@ -17,14 +17,24 @@ namespace {
 
 /// Returns (stats (G, aggregate_nq), counts (G, 4) int64, labels int8 (n), n_small).
 template <class T>
-py::object aggregate_impl(const py::array& a, const std::optional<py::array>& codes,
-    std::size_t n_groups, rd::lane_args args, long workers)
+py::object aggregate_impl(const py::array& a, const std::optional<py::array>& weights,
+    const std::optional<py::array>& codes, std::size_t n_groups, rd::lane_args args, long workers)
 {
     if (a.ndim() != 1)
         throw std::invalid_argument("internal: aggregate expects a 1-d array");
     const auto L = lane_layout::of<T>(a);
     const std::size_t n = L.lane_size;
     const T* base = static_cast<const T*>(a.data());
+    const T* wbase = nullptr;
+    std::ptrdiff_t wstride = 0;
+    if (weights) {
+        if (!is_dtype(*weights, a.dtype().kind(), a.itemsize()) || weights->ndim() != 1
+            || static_cast<std::size_t>(weights->shape(0)) != n)
+            throw std::invalid_argument(
+                "internal: weights must be 1-d with the dtype and length of the data");
+        wbase = static_cast<const T*>(weights->data());
+        wstride = lane_layout::of<T>(*weights).lane_stride;
+    }
     const std::size_t G = codes ? n_groups : 1;
     constexpr std::size_t nq = robstat::aggregate_nq;
     py::array_t<T> stats({ static_cast<py::ssize_t>(G), static_cast<py::ssize_t>(nq) });
@@ -39,7 +49,7 @@ py::object aggregate_impl(const py::array& a, const std::optional<py::array>& co
         const std::size_t start[2] = { 0, n };
         args.group_start = start;
         args.labels_out = labels.mutable_data();
-        const rd::lanes<T> lane { base, 1, n, L.lane_stride, 0, nullptr, nullptr, nullptr, 0,
+        const rd::lanes<T> lane { base, 1, n, L.lane_stride, 0, nullptr, nullptr, wbase, wstride,
             nullptr };
         py::gil_scoped_release nogil;
         n_small = fn(lane, 0, 1, args, st);
@@ -61,17 +71,19 @@ py::object aggregate_impl(const py::array& a, const std::optional<py::array>& co
         for (std::size_t g = 0; g < G; ++g)
             start[g + 1] += start[g];
         std::vector<std::size_t> next(start.begin(), start.end() - 1), index(n);
-        std::vector<T> values(n);
+        std::vector<T> values(n), wv(wbase ? n : 0);
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t pos = next[static_cast<std::size_t>(code[i])]++;
             values[pos] = base[static_cast<std::ptrdiff_t>(i) * L.lane_stride];
+            if (wbase)
+                wv[pos] = wbase[static_cast<std::ptrdiff_t>(i) * wstride];
             index[pos] = i;
         }
         std::vector<std::int8_t> sorted_labels(n);
         args.group_start = start.data();
         args.labels_out = sorted_labels.data();
-        const rd::lanes<T> groups { values.data(), G, 0, 1, 0, nullptr, nullptr, nullptr, 0,
-            nullptr };
+        const rd::lanes<T> groups { values.data(), G, 0, 1, 0, nullptr, nullptr,
+            wbase ? wv.data() : nullptr, 1, nullptr };
         const std::size_t threads = plan_threads(G, G ? n / G : 0, workers, cost_select);
         n_small = run_blocks(
             G, threads, [&](std::size_t b, std::size_t e) { return fn(groups, b, e, args, st); });
@@ -87,10 +99,11 @@ ROBSTAT_GLUE_PART(bind_aggregate)
 {
     m.def(
         "aggregate",
-        [](const py::array& a, const std::optional<py::array>& codes, std::size_t n_groups,
-            const std::string& method, double lower, double upper, bool by_count,
-            std::optional<double> threshold, double confidence, const std::string& ci,
-            std::size_t n_boot, std::uint64_t seed, const std::string& nan, long workers) {
+        [](const py::array& a, const std::optional<py::array>& weights,
+            const std::optional<py::array>& codes, std::size_t n_groups, const std::string& method,
+            double lower, double upper, bool by_count, std::optional<double> threshold,
+            double confidence, const std::string& ci, std::size_t n_boot, std::uint64_t seed,
+            const std::string& nan, long workers) {
             robstat::aggregate_params p;
             p.method = robstat::parse_aggregate_method(method);
             p.trim = robstat::detail::make_trim(lower, upper, by_count);
@@ -100,6 +113,8 @@ ROBSTAT_GLUE_PART(bind_aggregate)
             p.n_boot = n_boot;
             p.seed = seed;
             robstat::detail::validate_aggregate(p);
+            if (weights)
+                robstat::detail::validate_aggregate_weights(p);
             auto args = args_with_nan(nan);
             args.agg_method = static_cast<int>(p.method);
             args.lower = lower;
@@ -112,10 +127,11 @@ ROBSTAT_GLUE_PART(bind_aggregate)
             args.seed = seed;
             args.nq = robstat::aggregate_nq;
             return with_float_array(a, [&](auto tag) {
-                return aggregate_impl<decltype(tag)>(a, codes, n_groups, args, workers);
+                return aggregate_impl<decltype(tag)>(a, weights, codes, n_groups, args, workers);
             });
         },
-        py::arg("a"), py::arg("codes"), py::arg("n_groups"), py::arg("method"), py::arg("lower"),
-        py::arg("upper"), py::arg("by_count"), py::arg("threshold"), py::arg("confidence"),
-        py::arg("ci"), py::arg("n_boot"), py::arg("seed"), py::arg("nan"), py::arg("workers") = 1);
+        py::arg("a"), py::arg("weights"), py::arg("codes"), py::arg("n_groups"), py::arg("method"),
+        py::arg("lower"), py::arg("upper"), py::arg("by_count"), py::arg("threshold"),
+        py::arg("confidence"), py::arg("ci"), py::arg("n_boot"), py::arg("seed"), py::arg("nan"),
+        py::arg("workers") = 1);
 }

@@ -332,3 +332,62 @@ TEST_CASE("aggregate: invalid parameters", "[aggregate]")
     CHECK_THROWS_AS(robstat::parse_aggregate_method("median"), std::invalid_argument);
     CHECK_THROWS_AS(robstat::parse_aggregate_ci("yes"), std::invalid_argument);
 }
+
+TEST_CASE("aggregate weighted: integer weights give the repeated sample", "[aggregate]")
+{
+    std::mt19937_64 g(5);
+    std::uniform_int_distribution<int> wd(0, 4);
+    for (auto m : { aggregate_method::trim, aggregate_method::mad, aggregate_method::iqr,
+             aggregate_method::huber }) {
+        for (std::size_t n : { 1u, 2u, 7u, 60u, 999u }) {
+            INFO(robstat::aggregate_method_name(m) << " n = " << n);
+            auto x = contaminated(n, 40 + static_cast<unsigned>(n));
+            for (std::size_t i = 0; i < n; i += 5)
+                x[i] = std::round(x[i]); // ties
+            std::vector<double> w(n), rep;
+            for (std::size_t i = 0; i < n; ++i) {
+                w[i] = wd(g);
+                for (int k = 0; k < static_cast<int>(w[i]); ++k)
+                    rep.push_back(x[i]);
+            }
+            if (rep.empty())
+                continue;
+            const auto rw = robstat::aggregate(x, w, with(m));
+            const auto rr = robstat::aggregate(rep, with(m));
+            CHECK(rw.lower_cut == rr.lower_cut);
+            CHECK(rw.upper_cut == rr.upper_cut);
+            CHECK(rw.center == Approx(rr.center).epsilon(1e-13).margin(1e-300));
+            if (std::isnan(rr.scale)) {
+                CHECK(std::isnan(rw.scale));
+            } else {
+                CHECK(rw.scale == Approx(rr.scale).epsilon(1e-11).margin(1e-300));
+            }
+            if (m == aggregate_method::huber && !std::isnan(rr.ci_lower)) {
+                CHECK(rw.ci_lower == Approx(rr.ci_lower).epsilon(1e-12));
+                CHECK(rw.ci_upper == Approx(rr.ci_upper).epsilon(1e-12));
+            }
+            // labels per value: a value is cut when all its weight is
+            std::size_t n_pos = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                n_pos += w[i] > 0;
+                if (w[i] == 0)
+                    CHECK(rw.labels[i] == 0);
+                else if (rw.labels[i] < 0)
+                    CHECK(x[i] < rw.lower_cut);
+                else if (rw.labels[i] > 0)
+                    CHECK(x[i] > rw.upper_cut);
+            }
+            CHECK(rw.n == n_pos);
+        }
+    }
+    const std::vector<double> x { 1, 2, 3 }, w { 1, 1, 1 };
+    CHECK_THROWS_AS(
+        robstat::aggregate(x, w, with(aggregate_method::sigma_clip)), std::invalid_argument);
+    CHECK_THROWS_AS(
+        robstat::aggregate(x, w, with(aggregate_method::adjbox)), std::invalid_argument);
+    aggregate_params p;
+    p.ci = aggregate_ci::bootstrap;
+    CHECK_THROWS_AS(robstat::aggregate(x, w, p), std::invalid_argument);
+    const std::vector<double> bad { 1, -1, 1 };
+    CHECK_THROWS_AS(robstat::aggregate(x, bad), std::invalid_argument);
+}

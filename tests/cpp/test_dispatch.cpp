@@ -604,8 +604,16 @@ template <class T> void check_groups_against_headers(const rd::table& t)
                 std::vector<std::int8_t> lab(n, 9), lab_ref(n, 9);
                 std::vector<std::int64_t> cnt(4 * G, -1), cnt_ref(4 * G, -1);
                 std::vector<T> st(G * a.nq, T(-7)), st_ref(G * a.nq, T(-7));
-                const rd::lanes<T> L { v.data(), G, 0, 1, 0, nullptr, nullptr, nullptr, 0,
-                    nullptr };
+                // weights (0 to 3 in quarters, some zero) on the methods that take them
+                const bool weighted = (seed % 2 == 0) && method != 3 && method != 4;
+                std::vector<T> wt(n);
+                for (std::size_t i = 0; i < n; ++i)
+                    wt[i] = static_cast<T>(((i * 2654435761u) >> 7) % 13) / T(4);
+                for (std::size_t g = 0; g < G; ++g) // (a group of zero total weight is an error)
+                    if (start[g] < start[g + 1])
+                        wt[start[g]] = T(1);
+                const rd::lanes<T> L { v.data(), G, 0, 1, 0, nullptr, nullptr,
+                    weighted ? wt.data() : nullptr, 1, nullptr };
                 a.labels_out = lab.data();
                 a.counts_out = cnt.data();
                 const std::size_t small = fn(L, 0, 4, a, st.data()) + fn(L, 4, G, a, st.data());
@@ -615,13 +623,17 @@ template <class T> void check_groups_against_headers(const rd::table& t)
                 for (std::size_t g = 0; g < G; ++g) {
                     robstat::workspace<T> ws;
                     const std::size_t size = start[g + 1] - start[g];
+                    const robstat::strided_span<const T> wg {
+                        weighted ? wt.data() + start[g] : nullptr, weighted ? size : 0, 1
+                    };
                     robstat::detail::aggregate_lane<xsimd::default_arch, T>(
-                        { v.data() + start[g], size, 1 }, prm, lab_ref.data() + start[g],
+                        { v.data() + start[g], size, 1 }, wg, prm, lab_ref.data() + start[g],
                         cnt_ref.data() + 4 * g, st_ref.data() + g * a.nq, p, ws);
                     small_ref += size > 0 && ws.n_used == 0;
                 }
                 INFO("table " << t.name << ", method " << method << ", data " << kind_name(k)
-                              << ", nan_policy " << static_cast<int>(p));
+                              << ", nan_policy " << static_cast<int>(p)
+                              << (weighted ? ", weighted" : ""));
                 if (k == data_kind::with_nan) {
                     std::vector<std::int8_t> lab2(n);
                     std::vector<std::int64_t> cnt2(4 * G);

@@ -393,3 +393,54 @@ def test_bad_arguments():
         rs.aggregate(np.array(["a", "b"]))
     with pytest.raises(ValueError, match="workers"):
         rs.aggregate(x, workers=0)
+
+
+# ---- weights -------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 4)), min_size=1, max_size=60),
+       st.sampled_from(["trim", "mad", "iqr", "huber"]))
+def test_integer_weights_give_the_repeated_values(pairs, method):
+    x = np.array([p[0] for p in pairs], dtype=float) * 0.75
+    w = np.array([p[1] for p in pairs])
+    if w.sum() == 0:
+        with pytest.raises(ValueError, match="positive sum"):
+            rs.aggregate(x, weights=w, method=method)
+        return
+    rw = rs.aggregate(x, weights=w, method=method)
+    rr = rs.aggregate(np.repeat(x, w), method=method)
+    assert (rw.lower_cut, rw.upper_cut) == (rr.lower_cut, rr.upper_cut)
+    np.testing.assert_allclose(rw.center, rr.center, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(rw.scale, rr.scale, rtol=1e-11, atol=1e-300)
+    if method == "huber":
+        np.testing.assert_allclose(rw.ci, rr.ci, rtol=1e-12)
+    assert rw.n == np.count_nonzero(w)
+    assert not rw.labels[w == 0].any()
+    assert (x[rw.labels < 0] < rw.lower_cut).all() and (x[rw.labels > 0] > rw.upper_cut).all()
+
+
+def test_weights_grouped_and_errors():
+    x = contaminated(3000, 12)
+    w = np.random.default_rng(3).integers(1, 5, x.size).astype(float)
+    g = np.arange(x.size) % 7
+    gr = rs.aggregate(x, weights=w, groups=g, method="mad", workers=2)
+    for k in range(7):
+        one = rs.aggregate(x[g == k], weights=w[g == k], method="mad")
+        assert gr.center[k] == one.center
+        np.testing.assert_array_equal(gr.labels[g == k], one.labels)
+    # float32 data with small integer weights: float32 throughout
+    r32 = rs.aggregate(x.astype(np.float32), weights=w)
+    assert r32.center == pytest.approx(rs.aggregate(x, weights=w).center, rel=1e-5)
+    for method in ("sigma_clip", "adjbox"):
+        with pytest.raises(ValueError, match="weights are supported by the methods"):
+            rs.aggregate(x, weights=w, method=method)
+    with pytest.raises(ValueError, match="bootstrap"):
+        rs.aggregate(x, weights=w, ci="bootstrap")
+    with pytest.raises(ValueError, match="proportion"):
+        rs.aggregate(x, weights=w, ntrim=3)
+    with pytest.raises(ValueError, match="weights must be finite"):
+        rs.aggregate(x, weights=-w)
+    with pytest.raises(ValueError, match="shape"):
+        rs.aggregate(x, weights=w[:-1])
+    assert np.isnan(rs.aggregate(x, weights=w).ci[0])  # no analytic weighted trimmed interval

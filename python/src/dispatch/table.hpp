@@ -184,7 +184,7 @@ struct entry {
             x, d::make_trim(a.lower, a.upper, a.trim_counts != 0), a.confidence, out, 1, nan, ws)) \
     X(trimean, reduce, d::trimean_lane<A>(x, d::to_trimean_method(a.method), nan, ws))             \
     X(aggregate, groups,                                                                           \
-        d::aggregate_lane<A>(x,                                                                    \
+        d::aggregate_lane<A>(x, w,                                                                 \
             d::make_aggregate_params(a.agg_method, a.lower, a.upper, a.trim_counts != 0,           \
                 a.threshold, a.confidence, a.agg_ci, a.n_boot, a.seed),                            \
             a.labels_out + a.group_start[group], a.counts_out + 4 * group, out, nan, ws))          \

@@ -19,6 +19,7 @@ from ._api import (
     _TRIM_DEFAULT,
     _as_float_array,
     _check_policy,
+    _weighted_inputs,
     _trim_spec,
     _warn_small,
     _workers,
@@ -325,8 +326,17 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     threshold : float, optional
         The rule's threshold (``mad`` 3.5, ``iqr`` 1.5, ``adjbox`` 1.5, ``sigma_clip`` 3:
         those of :func:`robstat.outliers`) or Huber's ``k`` (1.345).
-    weights : None
-        Not supported yet (a clear error rather than an unweighted result).
+    weights : array_like, optional
+        Frequency weights (finite, >= 0; the shape of ``x``), for example a reputation or a
+        sample size per value: integer weights give the centre, scale, cut points and
+        interval of the repeated values. Methods ``trim`` (floor(trim * W) weight cut per
+        tail, a value straddling a cut keeps the part of its weight inside and is labelled
+        0), ``mad`` and ``iqr`` (weighted median, MAD and quartiles; centre and scale the
+        weighted mean and SD of the kept values) and ``huber`` (weighted Huber with the
+        weighted MAD, weighted sandwich interval); ``sigma_clip``, ``adjbox``, counts
+        (``ntrim``) and ``ci="bootstrap"`` raise ValueError. Labels and counts are per
+        value; zero-weight values are absent (label 0, counted nowhere). The weighted trimmed
+        mean has no analytic interval (NaN).
     groups : array_like, pandas Series or DataFrame, optional
         One key per value: aggregate each group. The keys are hashed once, the groups
         gathered by one counting sort in C++ and aggregated on ``workers`` threads.
@@ -353,10 +363,6 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     pol = _check_policy(nan_policy)
     w = _workers(workers)
     mode = _ci_mode(ci)
-    if weights is not None:
-        raise NotImplementedError(
-            "aggregate(weights=) is not available yet; use robstat.weighted_trimmed_mean / "
-            "robstat.median(weights=) for weighted centres")
     if method != "trim" and (trim is not _TRIM_DEFAULT or ntrim is not None):
         raise ValueError(f"trim= and ntrim= apply to method='trim' only (method={method!r})")
     lower, upper, by_count = _trim_spec(trim, ntrim, "trim", "ntrim")
@@ -374,13 +380,19 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
 
     pandas_in = _is_pandas(x) or _is_pandas(groups)
     index = getattr(x, "index", None) if _is_pandas(x) else None
-    a, _ = _as_float_array(np.asarray(x))
+    xa = np.asarray(x)
+    if weights is None:
+        a, _ = _as_float_array(xa)
+        wflat = None
+    else:
+        a, wa, _, _ = _weighted_inputs(xa, np.asarray(weights), None)
+        wflat = wa.reshape(-1)
     shape = a.shape
     flat = a.reshape(-1)
     args = (method, lower, upper, by_count, threshold, confidence, mode, n_boot, seed, pol)
 
     if groups is None:
-        stats, counts, labels, n_small = _core.aggregate(flat, None, 0, *args, workers=w)
+        stats, counts, labels, n_small = _core.aggregate(flat, wflat, None, 0, *args, workers=w)
         _warn_small(1 if flat.size == 0 else n_small, 1)
         s = stats[0].astype(np.float64)
         c = counts[0]
@@ -391,7 +403,8 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
             confidence=confidence, _x=a)
 
     codes, keys, names = _codes_of(groups, flat.size)
-    stats, counts, labels, n_small = _core.aggregate(flat, codes, len(keys), *args, workers=w)
+    stats, counts, labels, n_small = _core.aggregate(flat, wflat, codes, len(keys), *args,
+                                                     workers=w)
     _warn_small(n_small, len(keys))
     s = stats.astype(np.float64)
     res = GroupedAggregate(

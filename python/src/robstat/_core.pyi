@@ -117,7 +117,7 @@ def trimmed_ci(
 def trimean(a: _Floats, method: str, nan: str, workers: int = 1) -> Tuple[_Floats, int]: ...
 # aggregate (bind_aggregate.cpp): (stats (G, 10), counts (G, 4) int64, labels int8, n_small)
 def aggregate(
-    a: _Floats, codes: Optional[np.ndarray], n_groups: int, method: str, lower: float,
+    a: _Floats, weights: Optional[_Floats], codes: Optional[np.ndarray], n_groups: int, method: str, lower: float,
     upper: float, by_count: bool, threshold: Optional[float], confidence: float, ci: str,
     n_boot: int, seed: int, nan: str, workers: int = 1,
 ) -> Tuple[_Floats, np.ndarray, np.ndarray, int]: ...
