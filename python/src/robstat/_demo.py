@@ -30,7 +30,7 @@ MAD_TEXT = "mad (threshold 3.5, bootstrap interval)"
 
 def data_file(name: str, stack: ExitStack) -> str:
     """A filesystem path of the bundled data file ``name`` (valid while ``stack`` is open)."""
-    ref = resources.files("robstat").joinpath("data", name)
+    ref = resources.files("robstat") / "data" / name
     if not ref.is_file():
         raise CliError(f"the bundled data file robstat/data/{name} is missing from the "
                        "installed package (reinstall robstat)")
