@@ -202,6 +202,29 @@ def test_integer_group_keys_sort_as_numbers(tmp_path):
     assert [g["group"] for g in doc["groups"]] == [1, 2, 10]
 
 
+def test_delimiter_quoting_and_missing_markers(tmp_path):
+    f = write(tmp_path, '# semicolons\nname;"price; EUR"\n"a;b";1.5\nc; 2.5 \nd;NaN\ne;n/a\n'
+              'f;-3e1\ng;null\n')
+    p = run(["summarize", f, "-c", "price; EUR", "--delimiter", ";", "--json"])
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    want = robstat.aggregate(np.array([1.5, 2.5, -30.0])).to_dict()
+    assert doc["n_missing"] == 3 and doc["n"] == 3
+    assert doc["center"] == want["center"] and doc["ci"] == nulls(want["ci"])
+
+
+def test_output_closed_early_is_not_an_error(tmp_path):
+    # 5000 groups: a table far larger than a pipe's buffer, read 10 bytes of
+    rng = np.random.default_rng(0)
+    rows = [f"g{k % 5000},{v:.3f}" for k, v in enumerate(rng.normal(size=20000))]
+    f = write(tmp_path, "g,v\n" + "\n".join(rows) + "\n", "big.csv")
+    p = subprocess.run(f"set -o pipefail; '{SCRIPT}' summarize '{f}' -c v -g g | head -c 10",
+                       shell=True, executable="/bin/bash", capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0 and len(p.stdout) == 10, p.stderr
+    assert p.stderr == ""
+
+
 def test_stdin_gives_the_same_result(sample):
     path, *_ = sample
     args = ["--column", "value", "--method", "mad", "--json"]

@@ -420,8 +420,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `robstat ... | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `robstat ... | head`: the reader left; stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 
