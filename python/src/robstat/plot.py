@@ -214,7 +214,8 @@ def _grouped(res: Any, x: Any, *, ax: Any, bins: Any, title: str | None,
     keys = list(res.keys)
     shown = keys[:max_groups]
     if ax is None:
-        ncols = min(4, len(shown))
+        n = len(shown)
+        ncols = n if n <= 4 else (3 if n in (5, 6, 9) else 4)  # rows as full as possible
         fig, axes = _new_figure(len(shown), ncols,
                                 (3.3 * ncols, 2.5 * math.ceil(len(shown) / ncols) + 0.5))
     else:
