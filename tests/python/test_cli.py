@@ -372,3 +372,13 @@ def test_demo_runs_from_the_installed_package(tmp_path):
         assert f.is_file() and f.stat().st_size > 10_000
         assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert p.stderr == ""
+
+
+def test_json_values_are_strict():
+    # what a fit's to_dict() may hold (arrays, NumPy scalars, non-finite values)
+    from robstat.cli import _json_value
+
+    doc = _json_value({"cov": np.array([[1.0, np.nan], [2.0, 3.0]]), "df": np.float32(2.5),
+                       "ci": (1, float("-inf")), "name": "t"})
+    assert json.loads(json.dumps(doc, allow_nan=False)) == \
+        {"cov": [[1.0, None], [2.0, 3.0]], "df": 2.5, "ci": [1, None], "name": "t"}

@@ -182,10 +182,11 @@ def _g(v: float) -> str:
 
 
 def _json_value(v: Any) -> Any:
-    """Strict JSON: NaN and +-inf become null; NumPy scalars become Python ones."""
+    """Strict JSON: NaN and +-inf become null; NumPy scalars and arrays become Python
+    numbers and lists."""
     if isinstance(v, dict):
         return {k: _json_value(u) for k, u in v.items()}
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, (list, tuple, np.ndarray)):  # (a fit's covariance may be an array)
         return [_json_value(u) for u in v]
     if isinstance(v, np.generic):
         v = v.item()
