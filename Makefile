@@ -1,5 +1,5 @@
 # robstat: the two commands of the README.
-#   make demo   set up, build, and summarise the bundled measurement data
+#   make demo   set up, build, and run `robstat demo` (the bundled data sets, figures in build/demo)
 #   make test   set up, build, and run every check CI runs
 # Other targets: make test-qemu (the C++ tests and the module under emulated
 # older CPUs; part of make test), make bench (side-by-side benchmarks), make clean.
@@ -11,7 +11,7 @@ VPY     := $(VENV)/bin/python
 BUILD   := build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
-SOURCES := $(shell find include python -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
+SOURCES := $(shell find include python data -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
 .PHONY: all setup demo test build-cpp test-cpp test-python test-qemu bench clean
 
@@ -36,7 +36,7 @@ setup: $(BUILD)/.apt $(VENV)/.robstat
 
 # --- the two commands -----------------------------------------------------------
 demo: setup
-	$(VPY) examples/demo.py --out $(BUILD)/demo
+	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
 test: test-cpp test-python test-qemu
 

@@ -40,11 +40,12 @@ from ._weighted import weighted_trimmed_mean, weighted_winsorized_mean
 
 def __getattr__(name: str):
     # robstat.scipy (the SciPy drop-ins) is imported on first use: it imports
-    # SciPy's warning class when SciPy is installed, which `import robstat` should not pay
-    if name == "scipy":
+    # SciPy's warning class when SciPy is installed, which `import robstat` should not pay.
+    # robstat.plot likewise (it imports matplotlib only when a plot is drawn).
+    if name in ("scipy", "plot"):
         import importlib
 
-        return importlib.import_module(".scipy", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
