@@ -22,6 +22,7 @@ from ._api import (
 )
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
+from ._fit import FAMILIES, FitResult, fit, fit_best
 from ._medcouple import medcouple
 from ._mest import (
     ConvergenceWarning,
@@ -53,6 +54,10 @@ __all__ = [
     "biweight_midvariance",
     "biweight_scale",
     "ConvergenceWarning",
+    "FAMILIES",
+    "fit",
+    "fit_best",
+    "FitResult",
     "hodges_lehmann",
     "huber",
     "huber_joint",

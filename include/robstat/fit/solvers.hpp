@@ -1,0 +1,216 @@
+// The numerical engines of robstat::fit: a safeguarded one-dimensional Newton
+// (bracketing with bisection fallback) and a damped multivariate Newton with
+// backtracking line search (Eigen for the linear algebra). Neither returns a
+// non-converged iterate silently: both report converged / n_iter / message.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+namespace robstat::detail::fit {
+
+using vec3 = Eigen::Matrix<double, 3, 1>;
+using mat3 = Eigen::Matrix<double, 3, 3>;
+using dvec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 3, 1>;
+using dmat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 3, 3>;
+
+struct solver_report {
+    bool converged = false;
+    int n_iter = 0;
+    std::string message;
+};
+
+/// Root of a strictly decreasing function g of a > 0. `g(a)` returns
+/// {g(a), g'(a)}. Newton steps in u = log a, kept inside the bracket
+/// [lo, hi] of sign changes found so far; a step that leaves it (or a
+/// non-finite value or derivative) is replaced by bisection in u (or by
+/// expanding the bracket by e^2 while one side is still open). Converges when
+/// the step in u is below 1e-14 (a relative 1e-14 in a).
+template <class G>
+std::pair<double, solver_report> decreasing_root(G&& g, double a0, int max_iter, const char* what)
+{
+    solver_report r;
+    double u = std::log(a0);
+    double ulo = -INFINITY, uhi = INFINITY;
+    for (int it = 1; it <= max_iter; ++it) {
+        r.n_iter = it;
+        const double a = std::exp(u);
+        const auto [v, dv] = g(a);
+        if (v == 0) {
+            r.converged = true;
+            return { a, r };
+        }
+        if (std::isnan(v)) {
+            // treat as "past the root on the side that overflowed": shrink towards lo
+            uhi = u;
+        } else if (v > 0) {
+            ulo = u;
+        } else {
+            uhi = u;
+        }
+        double un = NAN;
+        if (std::isfinite(v) && std::isfinite(dv) && dv < 0)
+            un = u - v / (a * dv);
+        if (!(un > ulo && un < uhi)) {
+            if (std::isfinite(ulo) && std::isfinite(uhi))
+                un = 0.5 * (ulo + uhi);
+            else if (std::isfinite(ulo))
+                un = ulo + 2;
+            else
+                un = uhi - 2;
+        }
+        const double step = std::fabs(un - u);
+        u = un;
+        if (step < 1e-14 || (uhi - ulo) < 1e-15 * std::max(1.0, std::fabs(u))) {
+            r.converged = true;
+            return { std::exp(u), r };
+        }
+        if (u > 700 || u < -700) {
+            r.message = std::string(what) + " diverges to " + (u > 0 ? "infinity" : "zero")
+                + ": no finite maximum of the likelihood";
+            return { std::exp(std::clamp(u, -700.0, 700.0)), r };
+        }
+    }
+    r.message
+        = std::string(what) + ": no convergence in " + std::to_string(max_iter) + " iterations";
+    return { std::exp(u), r };
+}
+
+/// Parameters of a multivariate Newton fit.
+struct newton_setup {
+    std::size_t k = 0;                    ///< number of parameters
+    std::array<bool, 3> free { {} };      ///< which are estimated
+    std::array<bool, 3> log_scale { {} }; ///< positive parameters: steps in log
+    int scale_index = 0;                  ///< loc steps are measured in units of this
+    int max_iter = 200;
+    double tol = 1e-10;     ///< converged when every step is below tol (relative / in scale units)
+    int diverge_index = -1; ///< a parameter whose divergence to infinity is a failure ...
+    double diverge_at = INFINITY; ///< ... beyond this value
+    const char* diverge_message = "";
+};
+
+/// Maximises ll(theta) by Newton's method on the free parameters.
+/// `eval(theta, ll, g, H, derivs)` fills the log-likelihood and, if derivs,
+/// its gradient and Hessian in the natural parameters (all k of them).
+/// Steps: Newton on u (u = log theta for positive parameters), with a
+/// Levenberg-Marquardt shift when -H is not positive definite, and
+/// backtracking (halving, up to 60 times) until the log-likelihood increases.
+template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, const newton_setup& s)
+{
+    solver_report r;
+    int idx[3];
+    int m = 0;
+    for (std::size_t i = 0; i < s.k; ++i) {
+        if (s.free[i])
+            idx[m++] = static_cast<int>(i);
+    }
+    double ll = 0;
+    vec3 g = vec3::Zero();
+    mat3 H = mat3::Zero();
+    eval(theta, ll, g, H, true);
+    if (!std::isfinite(ll)) {
+        r.message = "the log-likelihood is not finite at the starting values";
+        return r;
+    }
+    for (int it = 1; it <= s.max_iter; ++it) {
+        r.n_iter = it;
+        dvec gu(m);
+        dmat Hu(m, m);
+        for (int a = 0; a < m; ++a) {
+            const int i = idx[a];
+            const double Ji = s.log_scale[i] ? theta[i] : 1.0;
+            gu[a] = Ji * g[i];
+            for (int b = 0; b < m; ++b) {
+                const int j = idx[b];
+                const double Jj = s.log_scale[j] ? theta[j] : 1.0;
+                Hu(a, b) = Ji * Jj * H(i, j) + (a == b && s.log_scale[i] ? theta[i] * g[i] : 0.0);
+            }
+        }
+        dmat A = -Hu;
+        Eigen::LLT<dmat> llt(A);
+        double lambda = 0;
+        if (llt.info() != Eigen::Success) {
+            double dmax = 0;
+            for (int a = 0; a < m; ++a)
+                dmax = std::max(dmax, std::fabs(A(a, a)));
+            lambda = 1e-8 * std::max(1.0, dmax);
+            for (int tries = 0; tries < 40; ++tries, lambda *= 10) {
+                dmat B = A;
+                for (int a = 0; a < m; ++a)
+                    B(a, a) += lambda;
+                llt.compute(B);
+                if (llt.info() == Eigen::Success)
+                    break;
+            }
+            if (llt.info() != Eigen::Success) {
+                r.message = "the Hessian cannot be regularised (non-finite values)";
+                return r;
+            }
+        }
+        const dvec step = llt.solve(gu);
+        if (!step.allFinite()) {
+            r.message = "non-finite Newton step";
+            return r;
+        }
+        double size = 0;
+        for (int a = 0; a < m; ++a) {
+            const int i = idx[a];
+            const double unit = s.log_scale[i] ? 1.0 : theta[s.scale_index];
+            size = std::max(size, std::fabs(step[a]) / unit);
+        }
+        const double decrement = gu.dot(step);
+        // backtracking line search
+        double t = 1;
+        bool accepted = false;
+        vec3 cand = theta;
+        double llc = 0;
+        vec3 gdummy;
+        mat3 Hdummy;
+        for (int ls = 0; ls < 60; ++ls, t *= 0.5) {
+            cand = theta;
+            for (int a = 0; a < m; ++a) {
+                const int i = idx[a];
+                cand[i]
+                    = s.log_scale[i] ? theta[i] * std::exp(t * step[a]) : theta[i] + t * step[a];
+            }
+            eval(cand, llc, gdummy, Hdummy, false);
+            if (std::isfinite(llc)
+                && (llc > ll
+                    || (lambda == 0 && size * t < 1e-6
+                        && llc >= ll - 1e-14 * std::max(1.0, std::fabs(ll))))) {
+                accepted = true;
+                break;
+            }
+        }
+        if (!accepted) {
+            // no increase along the Newton direction: at the rounding floor?
+            if (lambda == 0 && decrement <= 1e-12 * std::max(1.0, std::fabs(ll))) {
+                r.converged = true;
+                return r;
+            }
+            r.message = "line search failed: the log-likelihood does not increase along the "
+                        "Newton direction";
+            return r;
+        }
+        theta = cand;
+        eval(theta, ll, g, H, true);
+        if (s.diverge_index >= 0 && theta[s.diverge_index] > s.diverge_at) {
+            r.message = s.diverge_message;
+            return r;
+        }
+        if (lambda == 0 && t == 1 && size < s.tol) {
+            r.converged = true;
+            return r;
+        }
+    }
+    r.message = "no convergence in " + std::to_string(s.max_iter) + " Newton iterations";
+    return r;
+}
+
+} // namespace robstat::detail::fit

@@ -1,0 +1,308 @@
+"""Distribution fitting: maximum likelihood with standard errors, and model
+choice by AIC/BIC. Argument handling only; the maths is in
+include/robstat/fit/ (docs/fit.md)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._api import _as_float_array, _as_weights, _caller_stacklevel, _check_policy
+from ._mest import ConvergenceWarning
+
+__all__ = ["FitResult", "fit", "fit_best", "FAMILIES"]
+
+# (name, scipy name, parameter names, loc fixed by default, positive support)
+_FAMILY_INFO = {row[0]: row for row in _core.fit_families()}
+_SCIPY_NAMES = {row[1]: row[0] for row in _FAMILY_INFO.values()}
+
+FAMILIES: tuple[str, ...] = tuple(_FAMILY_INFO)
+"""The family names :func:`fit` accepts (SciPy's names are accepted too:
+``"norm"``, ``"lognorm"``, ``"expon"``, ``"weibull_min"``)."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted distribution and how the fit went (the FitResult contract).
+
+    Parameters follow SciPy's names and order, so that
+    ``getattr(scipy.stats, result.scipy_name)(**result.params)`` is the fitted
+    distribution (also :meth:`dist`).
+    """
+
+    family: str
+    """The family name (``"normal"``, ``"gamma"``, ...)."""
+    params: dict
+    """Estimates by parameter name (fixed parameters hold their given value)."""
+    loglik: float
+    """Log-likelihood at ``params`` (weighted sum over the observations)."""
+    aic: float
+    """``2 k - 2 loglik``, k the number of estimated parameters."""
+    bic: float
+    """``k log(n) - 2 loglik``."""
+    se: dict
+    """Standard errors by name, from the inverse observed information (closed
+    forms for the exponential and Laplace; docs/fit.md); 0 for fixed parameters."""
+    cov: np.ndarray
+    """Covariance matrix of the estimates, rows and columns in ``params`` order
+    (zero rows and columns for fixed parameters)."""
+    converged: bool
+    """False when an iterative solver stopped without meeting its criterion, or
+    the input held NaN under ``nan_policy="propagate"`` (``message`` says why)."""
+    n_iter: int
+    """Solver iterations (0 for closed forms)."""
+    message: str
+    """``"closed form"``, ``"converged"`` or the reason of a failure."""
+    n: float
+    """Number of observations (the sum of the frequency weights)."""
+    fixed: tuple = ()
+    """Names of the parameters held fixed."""
+    table: tuple = field(default=(), compare=False)
+    """For :func:`fit_best`: one dict per candidate family (ranked; families
+    that could not be fitted last, with the reason in ``"error"``)."""
+
+    @property
+    def scipy_name(self) -> str:
+        """The scipy.stats distribution of this family (``"norm"``, ``"weibull_min"``...)."""
+        return str(_FAMILY_INFO[self.family][1])
+
+    def dist(self) -> Any:
+        """The frozen ``scipy.stats`` distribution with the fitted parameters
+        (needs SciPy)."""
+        import scipy.stats
+
+        return getattr(scipy.stats, self.scipy_name)(**self.params)
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (``cov`` as nested lists; no ``table``)."""
+        return {
+            "family": self.family,
+            "params": dict(self.params),
+            "se": dict(self.se),
+            "cov": self.cov.tolist(),
+            "loglik": self.loglik,
+            "aic": self.aic,
+            "bic": self.bic,
+            "converged": self.converged,
+            "n_iter": self.n_iter,
+            "message": self.message,
+            "n": self.n,
+            "fixed": list(self.fixed),
+        }
+
+
+def _family_name(family: Any) -> str:
+    if not isinstance(family, str):
+        raise TypeError(f"family must be a string (got {family!r})")
+    name = _SCIPY_NAMES.get(family, family)
+    if name not in _FAMILY_INFO:
+        raise ValueError(
+            f"family must be one of {', '.join(repr(f) for f in FAMILIES)} (got {family!r})"
+        )
+    return name
+
+
+def _fixed_dict(fixed: Mapping[str, float] | None, name: str) -> dict:
+    if fixed is None:
+        return {}
+    if not isinstance(fixed, Mapping):
+        raise TypeError(f"fixed must be a dict of parameter name -> value (got {fixed!r})")
+    names = _FAMILY_INFO[name][2]
+    out = {}
+    for k, v in fixed.items():
+        if k not in names:
+            raise ValueError(
+                f"fit({name!r}): no parameter {k!r} to fix (parameters: {', '.join(names)})"
+            )
+        try:
+            out[str(k)] = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"fixed[{k!r}] must be a real number (got {v!r})") from None
+    return out
+
+
+def _prepare(x: npt.ArrayLike, weights: npt.ArrayLike | None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+    a = _as_float_array(x)[0].reshape(-1)
+    w = None
+    if weights is not None:
+        w = np.asarray(_as_weights(weights), dtype=np.float64)
+        if w.shape != np.shape(x) and w.size != a.size:
+            raise ValueError(
+                f"weights must have the shape of x (got {w.shape} for x of shape {np.shape(x)})"
+            )
+        w = w.reshape(-1)
+        if w.size != a.size:
+            raise ValueError("weights must have the shape of x")
+    return a, w
+
+
+def _result(d: dict, stacklevel: int | None = None) -> FitResult:
+    names = list(d["names"])
+    fixed = tuple(n for n, f in zip(names, d["fixed"]) if f)
+    n = float(d["n"])
+    return FitResult(
+        family=str(d["family"]),
+        params={k: float(v) for k, v in zip(names, d["params"])},
+        loglik=float(d["loglik"]),
+        aic=float(d["aic"]),
+        bic=float(d["bic"]),
+        se={k: float(v) for k, v in zip(names, d["se"])},
+        cov=np.asarray(d["cov"], dtype=np.float64),
+        converged=bool(d["converged"]),
+        n_iter=int(d["n_iter"]),
+        message=str(d["message"]),
+        n=int(n) if n.is_integer() else n,
+        fixed=fixed,
+    )
+
+
+def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
+        fixed: Mapping[str, float] | None = None, method: str = "mle",
+        nan_policy: str = "propagate") -> FitResult:
+    """Maximum-likelihood fit of a distribution family to the values of `x`.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample (flattened; float32 input is computed in float64).
+    family : str
+        ``"normal"``, ``"lognormal"``, ``"exponential"``, ``"gamma"``,
+        ``"weibull"``, ``"t"``, ``"laplace"``, ``"logistic"``, ``"cauchy"``
+        (or SciPy's ``"norm"``, ``"lognorm"``, ``"expon"``, ``"weibull_min"``).
+        Parameters are SciPy's: ``norm(loc, scale)``, ``lognorm(s, loc, scale)``,
+        ``expon(loc, scale)``, ``gamma(a, loc, scale)``,
+        ``weibull_min(c, loc, scale)``, ``t(df, loc, scale)``,
+        ``laplace/logistic/cauchy(loc, scale)``.
+    weights : array_like, optional
+        Frequency weights (finite, >= 0, the shape of `x`): a weight of 3 is the
+        value repeated three times; non-integer weights are allowed.
+    fixed : dict, optional
+        Parameters held at given values, e.g. ``{"loc": 0}`` or ``{"df": 4}``.
+        For lognormal, gamma and weibull, ``loc`` is always fixed (at 0 unless
+        given): with a free threshold their likelihood is unbounded.
+    method : {"mle"}
+        Only maximum likelihood.
+    nan_policy : {"propagate", "omit", "raise"}
+        NaN gives NaN parameters and ``converged=False`` (propagate), is
+        dropped with its weight (omit) or raises ``ValueError`` (raise).
+
+    Returns
+    -------
+    FitResult
+        ``params``, ``se``, ``cov`` (inverse observed information), ``loglik``,
+        ``aic``, ``bic``, ``converged``, ``n_iter``, ``message``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 values, constant data, values outside the support (e.g.
+        ``x <= loc`` for gamma), +-inf in `x`, invalid weights or fixed values.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When an iterative fit does not converge (the result says why).
+
+    Notes
+    -----
+    Closed forms for normal, lognormal, exponential and Laplace (which are
+    SciPy's ``fit`` results); the profile score equation solved by a
+    safeguarded Newton for gamma and Weibull; a damped Newton with line
+    search from median/IQR starting values for logistic, Cauchy and t.
+    docs/fit.md has the details and where results differ from SciPy.
+    """
+    name = _family_name(family)
+    if method != "mle":
+        raise ValueError(f"method must be 'mle' (got {method!r})")
+    nan = _check_policy(nan_policy)
+    fx = _fixed_dict(fixed, name)
+    a, w = _prepare(x, weights)
+    try:
+        d = _core.fit(a, w, name, fx, nan)
+    except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
+        raise ValueError(str(e)) from None
+    res = _result(d)
+    if not res.converged and not (nan == "propagate" and "nan" in res.message):
+        warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
+                      stacklevel=_caller_stacklevel())
+    return res
+
+
+def fit_best(x: npt.ArrayLike, families: Sequence[str] | None = None, *,
+             criterion: str = "aic", weights: npt.ArrayLike | None = None,
+             nan_policy: str = "propagate") -> FitResult:
+    """Fit several families and return the best by AIC or BIC.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample.
+    families : sequence of str, optional
+        The candidates (default: every family of :data:`FAMILIES`).
+    criterion : {"aic", "bic"}
+        Smaller is better.
+    weights, nan_policy
+        As for :func:`fit`.
+
+    Returns
+    -------
+    FitResult
+        The best converged fit, with ``table``: one dict per candidate
+        (``family``, ``loglik``, ``aic``, ``bic``, ``converged``, ``message``,
+        ``params``, ``error``), ranked by the criterion; the families that
+        could not be fitted (e.g. a positive-support family on data with
+        values <= 0) or did not converge come last, with the reason.
+
+    Raises
+    ------
+    ValueError
+        When no family could be fitted (the reasons are in the message).
+    """
+    if criterion not in ("aic", "bic"):
+        raise ValueError(f"criterion must be 'aic' or 'bic' (got {criterion!r})")
+    names = list(FAMILIES) if families is None else [_family_name(f) for f in families]
+    if not names:
+        raise ValueError("families must name at least one family")
+    nan = _check_policy(nan_policy)
+    a, w = _prepare(x, weights)
+    fits: list[tuple[str, FitResult | None, str]] = []
+    for name in dict.fromkeys(names):
+        try:
+            r = _result(_core.fit(a, w, name, {}, nan))
+            fits.append((name, r, "" if r.converged else r.message))
+        except (ValueError, ArithmeticError) as e:
+            fits.append((name, None, str(e)))
+
+    def key(item: tuple[str, FitResult | None, str]) -> tuple[int, float]:
+        _, r, err = item
+        if r is None or err:
+            return (1, math.inf)
+        v = getattr(r, criterion)
+        return (0, v if math.isfinite(v) else math.inf)
+
+    fits.sort(key=key)
+    table = tuple(
+        {
+            "family": name,
+            "loglik": r.loglik if r else math.nan,
+            "aic": r.aic if r else math.nan,
+            "bic": r.bic if r else math.nan,
+            "converged": bool(r and r.converged),
+            "message": r.message if r else "",
+            "params": dict(r.params) if r else {},
+            "error": err,
+        }
+        for name, r, err in fits
+    )
+    best_name, best, err = fits[0]
+    if best is None or err:
+        reasons = "; ".join(f"{n}: {e}" for n, _, e in fits)
+        raise ValueError(f"fit_best: no family could be fitted ({reasons})")
+    return replace(best, table=table)
