@@ -7,3 +7,4 @@
 #include "robstat/fit/families.hpp"
 #include "robstat/fit/mle.hpp"
 #include "robstat/fit/result.hpp"
+#include "robstat/fit/truncated.hpp"

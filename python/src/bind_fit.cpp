@@ -37,7 +37,7 @@ py::dict to_dict(const robstat::fit_result& r)
 
 template <class T>
 robstat::fit_result fit_typed(const py::array& a, const std::optional<py::array>& w,
-    robstat::family fam, const robstat::fit_options& o)
+    robstat::family fam, const robstat::fit_options& o, const double* bounds)
 {
     const auto x = py::array_t<T, py::array::forcecast>::ensure(a);
     if (!x || x.ndim() != 1)
@@ -51,9 +51,13 @@ robstat::fit_result fit_typed(const py::array& a, const std::optional<py::array>
         const auto ws = robstat::make_span(wa.data(), static_cast<std::size_t>(wa.shape(0)),
             wa.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
         py::gil_scoped_release nogil;
+        if (bounds)
+            return robstat::fit_truncated_normal(xs, ws, bounds[0], bounds[1], o);
         return robstat::fit(xs, ws, fam, o);
     }
     py::gil_scoped_release nogil;
+    if (bounds)
+        return robstat::fit_truncated_normal(xs, bounds[0], bounds[1], o);
     return robstat::fit(xs, fam, o);
 }
 
@@ -64,7 +68,8 @@ ROBSTAT_GLUE_PART(bind_fit)
     m.def(
         "fit",
         [](const py::array& a, const std::optional<py::array>& w, const std::string& family,
-            const std::map<std::string, double>& fixed, const std::string& nan, int max_iter) {
+            const std::map<std::string, double>& fixed, const std::string& nan, int max_iter,
+            const std::optional<std::pair<double, double>>& truncation) {
             const auto fam = robstat::parse_family(family);
             robstat::fit_options o;
             o.nan = robstat::parse_nan_policy(nan);
@@ -73,12 +78,22 @@ ROBSTAT_GLUE_PART(bind_fit)
             if (max_iter < 1)
                 throw std::invalid_argument("max_iter must be >= 1");
             o.max_iter = max_iter;
-            const auto r = is_dtype(a, 'f', 4) ? fit_typed<float>(a, w, fam, o)
-                                               : fit_typed<double>(a, w, fam, o);
+            const double* bounds = nullptr;
+            double b[2];
+            if (truncation) {
+                if (fam != robstat::family::normal)
+                    throw std::invalid_argument(
+                        "truncation is implemented for the normal family only");
+                b[0] = truncation->first;
+                b[1] = truncation->second;
+                bounds = b;
+            }
+            const auto r = is_dtype(a, 'f', 4) ? fit_typed<float>(a, w, fam, o, bounds)
+                                               : fit_typed<double>(a, w, fam, o, bounds);
             return to_dict(r);
         },
         py::arg("a"), py::arg("w"), py::arg("family"), py::arg("fixed"), py::arg("nan"),
-        py::arg("max_iter") = 200);
+        py::arg("max_iter") = 200, py::arg("truncation") = py::none());
     m.def("fit_families", []() {
         py::list out;
         for (auto f : robstat::all_families) {

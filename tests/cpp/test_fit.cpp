@@ -261,3 +261,43 @@ TEST_CASE("fit: float input and strided views", "[fit]")
         even.push_back(x[i]);
     CHECK(s.params == robstat::fit(even, family::weibull).params);
 }
+
+TEST_CASE("fit: truncated normal", "[fit]")
+{
+    std::mt19937_64 g(21);
+    std::normal_distribution<double> nd(1.0, 2.0);
+    std::vector<double> x;
+    while (x.size() < 3000) {
+        const double v = nd(g);
+        if (v > -1 && v < 4)
+            x.push_back(v);
+    }
+    const auto r = robstat::fit_truncated_normal(x, -1.0, 4.0);
+    REQUIRE(r.converged);
+    CHECK(std::fabs(r.param("loc") - 1) < 4 * r.stderr_of("loc"));
+    CHECK(std::fabs(r.param("scale") - 2) < 4 * r.stderr_of("scale"));
+    // the score of the truncated likelihood vanishes (central differences)
+    const auto ll = [&](double mu, double sg) {
+        double s = 0;
+        for (double v : x)
+            s += robstat::detail::fit::logpdf(
+                family::normal, std::vector<double> { mu, sg }.data(), v);
+        const double a = (-1 - mu) / sg, b = (4 - mu) / sg;
+        return s - static_cast<double>(x.size()) * robstat::detail::fit::log_normal_mass(a, b);
+    };
+    CHECK(ll(r.params[0], r.params[1]) == Approx(r.loglik).epsilon(1e-12));
+    const double h = 1e-5;
+    const double dmu
+        = (ll(r.params[0] + h, r.params[1]) - ll(r.params[0] - h, r.params[1])) / (2 * h);
+    const double dsg
+        = (ll(r.params[0], r.params[1] + h) - ll(r.params[0], r.params[1] - h)) / (2 * h);
+    CHECK(std::fabs(dmu) * r.se[0] < 1e-4);
+    CHECK(std::fabs(dsg) * r.se[1] < 1e-4);
+    // bounds that cut nothing: the plain normal fit
+    const auto wide = robstat::fit_truncated_normal(x, -1e6, HUGE_VAL);
+    const auto plain = robstat::fit(x, family::normal);
+    CHECK(wide.params[0] == Approx(plain.params[0]).epsilon(1e-9));
+    CHECK(wide.params[1] == Approx(plain.params[1]).epsilon(1e-9));
+    CHECK_THROWS_AS(robstat::fit_truncated_normal(x, 0.0, 4.0), std::invalid_argument);
+    CHECK_THROWS_AS(robstat::fit_truncated_normal(x, 4.0, -1.0), std::invalid_argument);
+}

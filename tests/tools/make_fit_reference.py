@@ -73,8 +73,13 @@ SCIPY = {"normal": "norm", "lognormal": "lognorm", "exponential": "expon", "gamm
 LOC_FIXED = {"lognormal", "gamma", "weibull"}
 
 
-def loglik(family, p, xs, ws):
-    return mp.fsum(w * logpdf(family, p, x) for x, w in zip(xs, ws))
+def loglik(family, p, xs, ws, truncation=None):
+    ll = mp.fsum(w * logpdf(family, p, x) for x, w in zip(xs, ws))
+    if truncation is not None:  # normal truncated to [lo, hi]
+        lo, hi = (mp.mpf(v) for v in truncation)
+        mass = mp.ncdf((hi - p["loc"]) / p["scale"]) - mp.ncdf((lo - p["loc"]) / p["scale"])
+        ll -= mp.fsum(ws) * mp.log(mass)
+    return ll
 
 
 def closed_form(family, fixed, xs, ws):
@@ -100,7 +105,7 @@ def closed_form(family, fixed, xs, ws):
     return p
 
 
-def score_root(family, fixed, xs, ws, start):
+def score_root(family, fixed, xs, ws, start, truncation=None):
     names = NAMES[family]
     free = [k for k in names if k not in fixed]
     pos = [k != "loc" for k in free]
@@ -112,7 +117,7 @@ def score_root(family, fixed, xs, ws, start):
         return p
 
     def ll(*u):
-        return loglik(family, params(u), xs, ws)
+        return loglik(family, params(u), xs, ws, truncation)
 
     def score(*u):
         out = []
@@ -142,6 +147,36 @@ def score_root(family, fixed, xs, ws, start):
     ev = mp.eigsy(-(H + H.T) / 2)[0]
     assert min(ev) > 0, (family, fixed, ev)
     return params(u)
+
+
+def truncated_case(x, lo, hi, label):
+    """Normal truncated to [lo, hi]: start from a Nelder-Mead optimum of the
+    double-precision truncated likelihood, polish with the mpmath score root."""
+    from scipy.optimize import minimize
+
+    xs = [float(v) for v in x]
+    xa = np.array(xs)
+
+    def nll(v):
+        loc, ls = v
+        s = np.exp(ls)
+        return -st.truncnorm.logpdf(xa, (lo - loc) / s, (hi - loc) / s, loc, s).sum()
+
+    opt = minimize(nll, [xa.mean(), np.log(xa.std())], method="Nelder-Mead",
+                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    start = {"loc": opt.x[0], "scale": float(np.exp(opt.x[1]))}
+    ws = [1] * len(xs)
+    p = score_root("normal", {}, xs, ws, start, (lo, hi))
+    return {
+        "label": label,
+        "family": "normal",
+        "fixed": {},
+        "truncation": [lo, hi],
+        "x": [repr(v) for v in xs],
+        "weights": None,
+        "params": {k: mp.nstr(p[k], 25) for k in ("loc", "scale")},
+        "loglik": mp.nstr(loglik("normal", p, xs, ws, (lo, hi)), 25),
+    }
 
 
 def case(family, x, fixed=None, weights=None, label=""):
@@ -205,6 +240,10 @@ def main():
     cases.append(case("gamma", rng.gamma(3, 2, 40), weights=w, label="gamma weighted"))
     cases.append(case("t", 2 * rng.standard_t(5, 40), weights=w, label="t weighted"))
     cases.append(case("laplace", rng.laplace(0, 1, 40), weights=w, label="laplace weighted"))
+    y = rng.normal(1, 2, 400)
+    cases.append(truncated_case(y[(y > -1) & (y < 4)][:80], -1.0, 4.0, "truncated normal [-1, 4]"))
+    y = rng.normal(1, 2, 2000)
+    cases.append(truncated_case(y[y > 3][:80], 3.0, float("inf"), "truncated normal [3, inf)"))
     doc = {
         "generator": "tests/tools/make_fit_reference.py",
         "versions": {"mpmath": mp.__version__, "numpy": np.__version__, "scipy": scipy.__version__,

@@ -170,8 +170,8 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
         bool accepted = false;
         vec3 cand = theta;
         double llc = 0;
-        vec3 gdummy;
-        mat3 Hdummy;
+        vec3 gc;
+        mat3 Hc;
         for (int ls = 0; ls < 60; ++ls, t *= 0.5) {
             cand = theta;
             for (int a = 0; a < m; ++a) {
@@ -179,7 +179,8 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
                 cand[i]
                     = s.log_scale[i] ? theta[i] * std::exp(t * step[a]) : theta[i] + t * step[a];
             }
-            eval(cand, llc, gdummy, Hdummy, false);
+            // the full step usually succeeds: its derivatives serve the next iteration
+            eval(cand, llc, gc, Hc, ls == 0);
             if (std::isfinite(llc)
                 && (llc > ll
                     || (lambda == 0 && size * t < 1e-6
@@ -199,7 +200,13 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
             return r;
         }
         theta = cand;
-        eval(theta, ll, g, H, true);
+        if (t == 1) {
+            ll = llc;
+            g = gc;
+            H = Hc;
+        } else {
+            eval(theta, ll, g, H, true);
+        }
         if (s.diverge_index >= 0 && theta[s.diverge_index] > s.diverge_at) {
             r.message = s.diverge_message;
             return r;

@@ -119,6 +119,6 @@ def trimean(a: _Floats, method: str, nan: str, workers: int = 1) -> Tuple[_Float
 # distribution fitting (bind_fit.cpp; include/robstat/fit.hpp)
 def fit(
     a: _Floats, w: Optional[_Floats], family: str, fixed: Dict[str, float], nan: str,
-    max_iter: int = 200,
+    max_iter: int = 200, truncation: Optional[Tuple[float, float]] = None,
 ) -> Dict[str, Any]: ...
 def fit_families() -> List[Tuple[str, str, List[str], bool, bool]]: ...

@@ -63,6 +63,8 @@ class FitResult:
     """Number of observations (the sum of the frequency weights)."""
     fixed: tuple = ()
     """Names of the parameters held fixed."""
+    truncation: tuple | None = None
+    """``(lo, hi)`` when fitted as a truncated sample (``fit(..., truncation=)``)."""
     table: tuple = field(default=(), compare=False)
     """For :func:`fit_best`: one dict per candidate family (ranked; families
     that could not be fitted last, with the reason in ``"error"``)."""
@@ -77,6 +79,10 @@ class FitResult:
         (needs SciPy)."""
         import scipy.stats
 
+        if self.truncation is not None:
+            loc, scale = self.params["loc"], self.params["scale"]
+            lo, hi = self.truncation
+            return scipy.stats.truncnorm((lo - loc) / scale, (hi - loc) / scale, loc, scale)
         return getattr(scipy.stats, self.scipy_name)(**self.params)
 
     def to_dict(self) -> dict:
@@ -94,6 +100,7 @@ class FitResult:
             "message": self.message,
             "n": self.n,
             "fixed": list(self.fixed),
+            "truncation": None if self.truncation is None else list(self.truncation),
         }
 
 
@@ -143,7 +150,7 @@ def _prepare(x: npt.ArrayLike, weights: npt.ArrayLike | None
     return a, w
 
 
-def _result(d: dict, stacklevel: int | None = None) -> FitResult:
+def _result(d: dict, truncation: tuple | None = None) -> FitResult:
     names = list(d["names"])
     fixed = tuple(n for n, f in zip(names, d["fixed"]) if f)
     n = float(d["n"])
@@ -160,12 +167,13 @@ def _result(d: dict, stacklevel: int | None = None) -> FitResult:
         message=str(d["message"]),
         n=int(n) if n.is_integer() else n,
         fixed=fixed,
+        truncation=truncation,
     )
 
 
 def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         fixed: Mapping[str, float] | None = None, method: str = "mle",
-        nan_policy: str = "propagate") -> FitResult:
+        nan_policy: str = "propagate", truncation: tuple | None = None) -> FitResult:
     """Maximum-likelihood fit of a distribution family to the values of `x`.
 
     Parameters
@@ -192,6 +200,12 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
     nan_policy : {"propagate", "omit", "raise"}
         NaN gives NaN parameters and ``converged=False`` (propagate), is
         dropped with its weight (omit) or raises ``ValueError`` (raise).
+    truncation : (lo, hi), optional
+        The values are known to lie in ``[lo, hi]`` (a sample cut at those
+        bounds; ``-inf``/``inf`` for one-sided): maximise the truncated
+        likelihood. Normal family only; ``params`` are those of the
+        untruncated normal and :meth:`FitResult.dist` is
+        ``scipy.stats.truncnorm``.
 
     Returns
     -------
@@ -224,11 +238,18 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
     nan = _check_policy(nan_policy)
     fx = _fixed_dict(fixed, name)
     a, w = _prepare(x, weights)
+    trunc = None
+    if truncation is not None:
+        try:
+            lo, hi = (float(v) for v in truncation)
+        except (TypeError, ValueError):
+            raise TypeError(f"truncation must be a pair (lo, hi) (got {truncation!r})") from None
+        trunc = (lo, hi)
     try:
-        d = _core.fit(a, w, name, fx, nan)
+        d = _core.fit(a, w, name, fx, nan, 200, trunc)
     except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
         raise ValueError(str(e)) from None
-    res = _result(d)
+    res = _result(d, trunc)
     if not res.converged and not (nan == "propagate" and "nan" in res.message):
         warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
                       stacklevel=_caller_stacklevel())
