@@ -5,6 +5,7 @@
 #pragma once
 
 #include "robstat/fit/families.hpp"
+#include "robstat/fit/gof.hpp"
 #include "robstat/fit/mle.hpp"
 #include "robstat/fit/result.hpp"
 #include "robstat/fit/truncated.hpp"

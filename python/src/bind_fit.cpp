@@ -94,6 +94,29 @@ ROBSTAT_GLUE_PART(bind_fit)
         },
         py::arg("a"), py::arg("w"), py::arg("family"), py::arg("fixed"), py::arg("nan"),
         py::arg("max_iter") = 200, py::arg("truncation") = py::none());
+    m.def(
+        "gof",
+        [](const py::array& a, const std::string& family, const std::vector<double>& params,
+            const std::string& nan) {
+            robstat::fit_result f;
+            f.family = robstat::parse_family(family);
+            f.params = params;
+            robstat::options o;
+            o.nan = robstat::parse_nan_policy(nan);
+            const auto run_gof = [&](auto tag) {
+                using T = decltype(tag);
+                const auto x = py::array_t<T, py::array::forcecast>::ensure(a);
+                if (!x || x.ndim() != 1)
+                    throw std::invalid_argument("internal: gof expects a 1-d array");
+                const auto xs = robstat::make_span(x.data(), static_cast<std::size_t>(x.shape(0)),
+                    x.strides(0) / static_cast<py::ssize_t>(sizeof(T)));
+                py::gil_scoped_release nogil;
+                return robstat::gof(xs, f, o);
+            };
+            const auto r = is_dtype(a, 'f', 4) ? run_gof(float {}) : run_gof(double {});
+            return py::make_tuple(r.ks, r.ks_pvalue, r.ad, r.ad_pvalue, r.cvm, r.cvm_pvalue);
+        },
+        py::arg("a"), py::arg("family"), py::arg("params"), py::arg("nan"));
     m.def("fit_families", []() {
         py::list out;
         for (auto f : robstat::all_families) {

@@ -301,3 +301,46 @@ TEST_CASE("fit: truncated normal", "[fit]")
     CHECK_THROWS_AS(robstat::fit_truncated_normal(x, 0.0, 4.0), std::invalid_argument);
     CHECK_THROWS_AS(robstat::fit_truncated_normal(x, 4.0, -1.0), std::invalid_argument);
 }
+
+TEST_CASE("fit: goodness-of-fit statistics and limiting distributions", "[fit]")
+{
+    using namespace robstat::detail::fit;
+    // published upper points of the limiting distributions
+    CHECK(kolmogorov_sf(1.3581) == Approx(0.05).margin(1e-4));
+    CHECK(kolmogorov_sf(1.6276) == Approx(0.01).margin(1e-4));
+    CHECK(kolmogorov_sf(0.99999) == Approx(kolmogorov_sf(1.00001)).margin(1e-4)); // both series
+    CHECK(1 - ad_cdf(2.492, 1e12) == Approx(0.05).margin(1e-4));
+    CHECK(1 - ad_cdf(3.878, 1e12) == Approx(0.01).margin(1e-4));
+    CHECK(1 - cvm_cdf_inf(0.46136) == Approx(0.05).margin(2e-4));
+    CHECK(1 - cvm_cdf_inf(0.74346) == Approx(0.01).margin(2e-4));
+
+    // statistics from their definitions, on a normal sample
+    const auto x = draw(family::normal, 200, 31);
+    const auto fit = robstat::fit(x, family::normal);
+    const auto g = robstat::gof(x, fit);
+    std::vector<double> u;
+    for (double v : x) {
+        double F, S;
+        cdf_sf(family::normal, fit.params.data(), v, F, S);
+        u.push_back(F);
+    }
+    std::sort(u.begin(), u.end());
+    const double n = 200;
+    double d = 0, w2 = 1 / (12 * n), a2 = 0;
+    for (std::size_t i = 0; i < u.size(); ++i) {
+        const double k = static_cast<double>(i);
+        d = std::max({ d, (k + 1) / n - u[i], u[i] - k / n });
+        w2 += std::pow(u[i] - (2 * k + 1) / (2 * n), 2);
+        a2 += (2 * k + 1) * (std::log(u[i]) + std::log1p(-u[u.size() - 1 - i]));
+    }
+    a2 = -n - a2 / n;
+    CHECK(g.ks == Approx(d).epsilon(1e-12));
+    CHECK(g.cvm == Approx(w2).epsilon(1e-10));
+    CHECK(g.ad == Approx(a2).epsilon(1e-9));
+    CHECK(g.ks_pvalue > 0.05); // the data are normal (a fixed seed)
+    // a value where F = 0: A^2 is infinite, p = 0
+    const auto e = robstat::fit(draw(family::exponential, 100, 2), family::exponential);
+    const auto ge = robstat::gof(draw(family::exponential, 100, 2), e);
+    CHECK(std::isinf(ge.ad));
+    CHECK(ge.ad_pvalue == 0.0);
+}

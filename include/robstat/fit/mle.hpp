@@ -548,25 +548,14 @@ namespace detail::fit {
             loglik_derivs(f, d, p, ll, g, H, !has_cov);
             r.loglik = ll;
             if (!has_cov && r.n_free > 0) {
-                int idx[3], m = 0;
-                for (std::size_t i = 0; i < k; ++i) {
-                    if (!fx[i])
-                        idx[m++] = static_cast<int>(i);
-                }
-                dmat A(m, m);
-                for (int a = 0; a < m; ++a)
-                    for (int b = 0; b < m; ++b)
-                        A(a, b) = -H(idx[a], idx[b]);
-                Eigen::LLT<dmat> llt(A);
-                if (llt.info() == Eigen::Success && A.allFinite()) {
-                    const dmat inv = llt.solve(dmat::Identity(m, m));
-                    for (int a = 0; a < m; ++a)
-                        for (int b = 0; b < m; ++b)
-                            cov(idx[a], idx[b]) = inv(a, b);
-                } else {
-                    for (int a = 0; a < m; ++a)
-                        for (int b = 0; b < m; ++b)
-                            cov(idx[a], idx[b]) = NAN;
+                std::array<bool, 3> fr { { false, false, false } };
+                for (std::size_t i = 0; i < k; ++i)
+                    fr[i] = !fx[i];
+                if (!free_inverse(H, fr, k, cov)) {
+                    for (std::size_t i = 0; i < k; ++i)
+                        for (std::size_t j = 0; j < k; ++j)
+                            if (fr[i] && fr[j])
+                                cov(static_cast<int>(i), static_cast<int>(j)) = NAN;
                     if (r.converged) {
                         r.converged = false;
                         r.message = "the observed information is not positive definite: not a "

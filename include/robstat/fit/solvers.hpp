@@ -17,8 +17,31 @@ namespace robstat::detail::fit {
 
 using vec3 = Eigen::Matrix<double, 3, 1>;
 using mat3 = Eigen::Matrix<double, 3, 3>;
-using dvec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 3, 1>;
-using dmat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 3, 3>;
+
+/// Inverse of -H over the free parameters (zero elsewhere); false if -H is
+/// not positive definite there (or not finite).
+inline bool free_inverse(const mat3& H, const std::array<bool, 3>& free, std::size_t k, mat3& cov)
+{
+    mat3 A = mat3::Identity();
+    for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < k; ++j)
+            if (free[i] && free[j])
+                A(static_cast<int>(i), static_cast<int>(j))
+                    = -H(static_cast<int>(i), static_cast<int>(j));
+    cov.setZero();
+    if (!A.allFinite())
+        return false;
+    Eigen::LLT<mat3> llt(A);
+    if (llt.info() != Eigen::Success)
+        return false;
+    const mat3 inv = llt.solve(mat3::Identity());
+    for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < k; ++j)
+            if (free[i] && free[j])
+                cov(static_cast<int>(i), static_cast<int>(j))
+                    = inv(static_cast<int>(i), static_cast<int>(j));
+    return true;
+}
 
 struct solver_report {
     bool converged = false;
@@ -118,32 +141,35 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
         r.message = "the log-likelihood is not finite at the starting values";
         return r;
     }
+    int tiny_steps = 0;
     for (int it = 1; it <= s.max_iter; ++it) {
         r.n_iter = it;
-        dvec gu(m);
-        dmat Hu(m, m);
+        // fixed-size 3x3 system: the fixed (and absent) parameters get identity
+        // rows, so their steps are 0 (no dynamic sizes: GCC's -Warray-bounds
+        // misfires on Eigen's bounded dynamic vectors under AVX)
+        vec3 gu = vec3::Zero();
+        mat3 A = mat3::Identity();
         for (int a = 0; a < m; ++a) {
             const int i = idx[a];
             const double Ji = s.log_scale[i] ? theta[i] : 1.0;
-            gu[a] = Ji * g[i];
+            gu[i] = Ji * g[i];
             for (int b = 0; b < m; ++b) {
                 const int j = idx[b];
                 const double Jj = s.log_scale[j] ? theta[j] : 1.0;
-                Hu(a, b) = Ji * Jj * H(i, j) + (a == b && s.log_scale[i] ? theta[i] * g[i] : 0.0);
+                A(i, j) = -(Ji * Jj * H(i, j) + (a == b && s.log_scale[i] ? theta[i] * g[i] : 0.0));
             }
         }
-        dmat A = -Hu;
-        Eigen::LLT<dmat> llt(A);
+        Eigen::LLT<mat3> llt(A);
         double lambda = 0;
         if (llt.info() != Eigen::Success) {
             double dmax = 0;
             for (int a = 0; a < m; ++a)
-                dmax = std::max(dmax, std::fabs(A(a, a)));
+                dmax = std::max(dmax, std::fabs(A(idx[a], idx[a])));
             lambda = 1e-8 * std::max(1.0, dmax);
             for (int tries = 0; tries < 40; ++tries, lambda *= 10) {
-                dmat B = A;
+                mat3 B = A;
                 for (int a = 0; a < m; ++a)
-                    B(a, a) += lambda;
+                    B(idx[a], idx[a]) += lambda;
                 llt.compute(B);
                 if (llt.info() == Eigen::Success)
                     break;
@@ -153,7 +179,7 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
                 return r;
             }
         }
-        const dvec step = llt.solve(gu);
+        const vec3 step = llt.solve(gu);
         if (!step.allFinite()) {
             r.message = "non-finite Newton step";
             return r;
@@ -162,7 +188,7 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
         for (int a = 0; a < m; ++a) {
             const int i = idx[a];
             const double unit = s.log_scale[i] ? 1.0 : theta[s.scale_index];
-            size = std::max(size, std::fabs(step[a]) / unit);
+            size = std::max(size, std::fabs(step[i]) / unit);
         }
         const double decrement = gu.dot(step);
         // backtracking line search
@@ -177,7 +203,7 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
             for (int a = 0; a < m; ++a) {
                 const int i = idx[a];
                 cand[i]
-                    = s.log_scale[i] ? theta[i] * std::exp(t * step[a]) : theta[i] + t * step[a];
+                    = s.log_scale[i] ? theta[i] * std::exp(t * step[i]) : theta[i] + t * step[i];
             }
             // the full step usually succeeds: its derivatives serve the next iteration
             eval(cand, llc, gc, Hc, ls == 0);
@@ -213,6 +239,15 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
         }
         if (lambda == 0 && t == 1 && size < s.tol) {
             r.converged = true;
+            return r;
+        }
+        // a nearly flat likelihood: rounding noise in the gradient keeps the
+        // steps from falling below tol although they stay tiny
+        tiny_steps = size < 1e-7 ? tiny_steps + 1 : 0;
+        if (tiny_steps >= 5) {
+            r.converged = true;
+            r.message = "converged (Newton steps below 1e-7 at the rounding floor of a nearly "
+                        "flat likelihood)";
             return r;
         }
     }

@@ -187,25 +187,21 @@ fit_result fit_truncated_normal(
     r.loglik = ll;
     r.converged = rep.converged && std::isfinite(ll);
     r.n_iter = rep.n_iter;
-    r.message = rep.converged ? (std::isfinite(ll) ? "converged" : "non-finite log-likelihood")
-                              : rep.message;
+    r.message = rep.converged
+        ? (std::isfinite(ll) ? (rep.message.empty() ? "converged" : rep.message)
+                             : "non-finite log-likelihood")
+        : rep.message;
     r.cov.assign(4, 0.0);
     r.se.assign(2, 0.0);
-    int idx[2], m = 0;
-    for (int i = 0; i < 2; ++i)
-        if (!fx[static_cast<std::size_t>(i)])
-            idx[m++] = i;
-    if (m) {
-        df::dmat A(m, m);
-        for (int a = 0; a < m; ++a)
-            for (int b = 0; b < m; ++b)
-                A(a, b) = -H(idx[a], idx[b]);
-        Eigen::LLT<df::dmat> llt(A);
-        const bool ok = llt.info() == Eigen::Success && A.allFinite();
-        const df::dmat inv = ok ? df::dmat(llt.solve(df::dmat::Identity(m, m))) : df::dmat(A);
-        for (int a = 0; a < m; ++a)
-            for (int b = 0; b < m; ++b)
-                r.cov[static_cast<std::size_t>(idx[a] * 2 + idx[b])] = ok ? inv(a, b) : NAN;
+    if (r.n_free) {
+        df::mat3 cov;
+        const bool ok = df::free_inverse(H, { !fx[0], !fx[1], false }, 2, cov);
+        for (int i = 0; i < 2; ++i)
+            for (int j = 0; j < 2; ++j)
+                r.cov[static_cast<std::size_t>(i * 2 + j)] = ok
+                    ? cov(i, j)
+                    : (!fx[static_cast<std::size_t>(i)] && !fx[static_cast<std::size_t>(j)] ? NAN
+                                                                                            : 0.0);
         if (!ok && r.converged) {
             r.converged = false;
             r.message = "the observed information is not positive definite: not a maximum";

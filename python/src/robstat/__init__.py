@@ -22,7 +22,7 @@ from ._api import (
 )
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
-from ._fit import FAMILIES, FitResult, fit, fit_best
+from ._fit import FAMILIES, FitResult, GofResult, fit, fit_best, gof
 from ._medcouple import medcouple
 from ._mest import (
     ConvergenceWarning,
@@ -58,6 +58,8 @@ __all__ = [
     "fit",
     "fit_best",
     "FitResult",
+    "gof",
+    "GofResult",
     "hodges_lehmann",
     "huber",
     "huber_joint",

@@ -16,7 +16,7 @@ from . import _core
 from ._api import _as_float_array, _as_weights, _caller_stacklevel, _check_policy
 from ._mest import ConvergenceWarning
 
-__all__ = ["FitResult", "fit", "fit_best", "FAMILIES"]
+__all__ = ["FitResult", "GofResult", "fit", "fit_best", "gof", "FAMILIES"]
 
 # (name, scipy name, parameter names, loc fixed by default, positive support)
 _FAMILY_INFO = {row[0]: row for row in _core.fit_families()}
@@ -327,3 +327,89 @@ def fit_best(x: npt.ArrayLike, families: Sequence[str] | None = None, *,
         reasons = "; ".join(f"{n}: {e}" for n, _, e in fits)
         raise ValueError(f"fit_best: no family could be fitted ({reasons})")
     return replace(best, table=table)
+
+
+@dataclass(frozen=True)
+class GofResult:
+    """Result of :func:`gof`."""
+
+    statistic: dict
+    """``{"ks": D, "ad": A², "cvm": W²}``."""
+    pvalue: dict
+    """p-values by statistic (see ``method``)."""
+    method: str
+    """``"specified"`` (p-values of a fully specified distribution) or
+    ``"parametric bootstrap"``."""
+    n_boot: int
+    """Bootstrap replications used (0 for ``"specified"``)."""
+    n: int
+    """Number of values tested."""
+
+
+def gof(x: npt.ArrayLike, fit: FitResult, *, n_boot: int = 0, seed: Any = None,
+        nan_policy: str = "propagate") -> GofResult:
+    """Goodness of fit of `x` to a fitted distribution: Kolmogorov-Smirnov,
+    Anderson-Darling and Cramér-von Mises.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample (flattened).
+    fit : FitResult
+        The distribution (family and ``params``), usually ``robstat.fit(x, ...)``.
+    n_boot : int
+        0: p-values of a fully specified distribution (KS: Kolmogorov's
+        limit with Stephens' factor ``sqrt(n) + 0.12 + 0.11/sqrt(n)``; AD:
+        Marsaglia & Marsaglia (2004); CvM: the Anderson-Darling (1952) limit
+        of Stephens' modified W²). These are **too large** when the
+        parameters were estimated from `x`. ``n_boot > 0``: parametric
+        bootstrap -- `n_boot` samples of the size of `x` drawn from the
+        fitted distribution, each refitted (same family, same fixed
+        parameters) and tested; ``p = (1 + #{T_b >= T}) / (1 + n_boot)``.
+        Needs SciPy (to draw the samples).
+    seed : None, int or numpy.random.Generator
+        Seed of the bootstrap.
+    nan_policy : {"propagate", "omit", "raise"}
+
+    Returns
+    -------
+    GofResult
+    """
+    if not isinstance(fit, FitResult):
+        raise TypeError("fit must be a FitResult (from robstat.fit)")
+    if fit.truncation is not None:
+        raise ValueError("gof does not support truncated fits")
+    nan = _check_policy(nan_policy)
+    a = _as_float_array(x)[0].reshape(-1)
+    params = list(fit.params.values())
+    try:
+        ks, pks, ad, pad, cvm, pcvm = _core.gof(a, fit.family, params, nan)
+    except ArithmeticError as e:
+        raise ValueError(str(e)) from None
+    stat = {"ks": ks, "ad": ad, "cvm": cvm}
+    n = int(np.count_nonzero(~np.isnan(a)))
+    if n_boot == 0 or any(math.isnan(v) for v in stat.values()):
+        return GofResult(stat, {"ks": pks, "ad": pad, "cvm": pcvm}, "specified", 0, n)
+    if int(n_boot) != n_boot or n_boot < 0:
+        raise ValueError(f"n_boot must be a non-negative integer (got {n_boot!r})")
+    rng = np.random.default_rng(seed)
+    dist = fit.dist()
+    fixed = {k: fit.params[k] for k in fit.fixed}
+    counts = dict.fromkeys(stat, 0)
+    used = 0
+    for _ in range(int(n_boot)):
+        xb = np.asarray(dist.rvs(size=n, random_state=rng), dtype=np.float64)
+        try:
+            rb = _core.fit(xb, None, fit.family, fixed, "raise")
+        except ValueError:
+            continue
+        if not rb["converged"]:
+            continue
+        tb = _core.gof(xb, fit.family, list(rb["params"]), "raise")
+        used += 1
+        for key, v in zip(("ks", "ad", "cvm"), tb[0::2]):
+            counts[key] += v >= stat[key]
+    if used == 0:
+        raise ValueError("gof: no bootstrap replicate could be fitted")
+    pv = {k: (1 + c) / (1 + used) for k, c in counts.items()}
+    return GofResult(stat, pv, "parametric bootstrap", used, n)
