@@ -62,6 +62,11 @@ std::vector<double> draw(family f, std::size_t n, unsigned seed)
         case family::cauchy:
             v = cd(g);
             break;
+        case family::genpareto: {
+            const double c = 0.2; // scipy genpareto(c=0.2, scale=1.5) by inversion
+            v = 1.5 * (std::pow(1 - ud(g), -c) - 1) / c;
+            break;
+        }
         }
     }
     return x;

@@ -27,7 +27,8 @@ with open(os.path.join(DATA, "fit_reference.json")) as _f:
 
 # scipy's keyword for a fixed parameter
 _SCIPY_FIX = {"loc": "floc", "scale": "fscale"}
-SCIPY_FIXED = {"lognormal": {"loc": 0.0}, "gamma": {"loc": 0.0}, "weibull": {"loc": 0.0}}
+SCIPY_FIXED = {"lognormal": {"loc": 0.0}, "gamma": {"loc": 0.0}, "weibull": {"loc": 0.0},
+               "genpareto": {"loc": 0.0}}
 
 
 def sample(family, n, rng):
@@ -41,6 +42,7 @@ def sample(family, n, rng):
         "laplace": lambda: rng.laplace(1, 2, n),
         "logistic": lambda: rng.logistic(1, 2, n),
         "cauchy": lambda: 1 + 2 * rng.standard_cauchy(n),
+        "genpareto": lambda: st.genpareto(0.2, scale=1.5).rvs(n, random_state=rng),
     }[family]()
 
 
@@ -180,7 +182,7 @@ def numeric_cov(family, r, x):
 
 
 @pytest.mark.parametrize("family", ["lognormal", "gamma", "weibull", "t", "logistic", "cauchy",
-                                    "normal"])
+                                    "normal", "genpareto"])
 def test_cov_is_inverse_observed_information(family):
     x = sample(family, 2000, np.random.default_rng(5))
     r = robstat.fit(x, family)
@@ -278,12 +280,13 @@ def test_too_few_and_constant(family):
         robstat.fit([2.0, 2.0, 2.0], family)
 
 
-@pytest.mark.parametrize("family", ["lognormal", "gamma", "weibull"])
+@pytest.mark.parametrize("family", ["lognormal", "gamma", "weibull", "genpareto"])
 def test_outside_support(family):
     with pytest.raises(ValueError, match="support"):
         robstat.fit([-1.0, 1.0, 2.0], family)
-    with pytest.raises(ValueError, match="support"):
-        robstat.fit([0.0, 1.0, 2.0], family)
+    if family != "genpareto":  # x >= loc
+        with pytest.raises(ValueError, match="support"):
+            robstat.fit([0.0, 1.0, 2.0], family)
     with pytest.raises(ValueError, match="support"):
         robstat.fit([1.5, 2.0, 3.0], family, fixed={"loc": 1.7})
 
@@ -525,3 +528,20 @@ def test_gof_nan_and_errors():
     tr = robstat.fit([0.5, 1.0, 2.0], "normal", truncation=(0, 3))
     with pytest.raises(ValueError, match="truncated"):
         robstat.gof([0.5, 1.0], tr)
+
+
+def test_genpareto_shape_below_minus_one_is_reported():
+    # a sample piled up at its maximum: the likelihood grows without bound as c -> -inf
+    x = np.concatenate([np.linspace(0.0, 1.0, 5), np.full(30, 1.0)])
+    with pytest.warns(robstat.ConvergenceWarning, match="below -1"):
+        r = robstat.fit(x, "genpareto")
+    assert not r.converged
+
+
+def test_genpareto_near_exponential():
+    # c ~ 0: the series branch of the derivatives; agrees with the exponential fit
+    x = np.random.default_rng(22).exponential(2.0, 5000)
+    r = robstat.fit(x, "genpareto")
+    assert r.converged and abs(r.params["c"]) < 4 * r.se["c"]
+    e = robstat.fit(x, "genpareto", fixed={"c": 0.0})
+    assert e.params["scale"] == pytest.approx(x.mean(), rel=1e-10)

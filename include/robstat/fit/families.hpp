@@ -16,12 +16,23 @@
 namespace robstat {
 
 /// The families robstat::fit knows.
-enum class family { normal, lognormal, exponential, gamma, weibull, t, laplace, logistic, cauchy };
+enum class family {
+    normal,
+    lognormal,
+    exponential,
+    gamma,
+    weibull,
+    t,
+    laplace,
+    logistic,
+    cauchy,
+    genpareto
+};
 
-inline constexpr std::size_t n_families = 9;
+inline constexpr std::size_t n_families = 10;
 inline constexpr std::array<family, n_families> all_families
     = { family::normal, family::lognormal, family::exponential, family::gamma, family::weibull,
-          family::t, family::laplace, family::logistic, family::cauchy };
+          family::t, family::laplace, family::logistic, family::cauchy, family::genpareto };
 
 /// Static description of a family.
 struct family_info {
@@ -47,6 +58,7 @@ inline const family_info& info(family f)
         { "laplace", "laplace", 2, { "loc", "scale", nullptr }, 0, 1, false, false },
         { "logistic", "logistic", 2, { "loc", "scale", nullptr }, 0, 1, false, false },
         { "cauchy", "cauchy", 2, { "loc", "scale", nullptr }, 0, 1, false, false },
+        { "genpareto", "genpareto", 3, { "c", "loc", "scale" }, 1, 2, true, true },
     };
     return table[static_cast<std::size_t>(f)];
 }
@@ -60,8 +72,9 @@ inline family parse_family(std::string_view s)
         if (s == info(f).name || s == info(f).scipy_name)
             return f;
     }
-    throw std::invalid_argument("family must be one of 'normal', 'lognormal', 'exponential', "
-                                "'gamma', 'weibull', 't', 'laplace', 'logistic', 'cauchy' (got '"
+    throw std::invalid_argument(
+        "family must be one of 'normal', 'lognormal', 'exponential', "
+        "'gamma', 'weibull', 't', 'laplace', 'logistic', 'cauchy', 'genpareto' (got '"
         + std::string(s) + "')");
 }
 
@@ -131,6 +144,14 @@ namespace detail::fit {
         case family::cauchy: {
             const double z = (x - p[0]) / p[1];
             return -std::log1p(z * z) - log_pi - log(p[1]);
+        }
+        case family::genpareto: {
+            const double c = p[0], u = (x - p[1]) / p[2];
+            const double cu = c * u;
+            if (u < 0 || !(cu > -1))
+                return -INFINITY;
+            const double lt = std::log1p(cu);
+            return -lt - (c == 0 ? u : lt / c) - log(p[2]);
         }
         }
         return NAN;

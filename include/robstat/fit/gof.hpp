@@ -125,6 +125,18 @@ namespace detail::fit {
             }
             return;
         }
+        case family::genpareto: {
+            const double c = p[0], u = std::max(0.0, (x - p[1]) / p[2]);
+            if (c < 0 && c * u <= -1) {
+                F = 1;
+                S = 0;
+                return;
+            }
+            const double A = c == 0 ? u : std::log1p(c * u) / c; // S = (1 + c u)^(-1/c)
+            F = -std::expm1(-A);
+            S = exp(-A);
+            return;
+        }
         }
     }
 

@@ -1,7 +1,8 @@
 // Maximum-likelihood fits: robstat::fit(x, family, options) -> fit_result.
 // Closed forms for normal, lognormal, exponential and Laplace; profile
 // equations solved by a safeguarded Newton for gamma and Weibull; a damped
-// multivariate Newton for logistic, Cauchy and Student t. docs/fit.md.
+// multivariate Newton for logistic, Cauchy, Student t and generalized Pareto.
+// docs/fit.md.
 #pragma once
 
 #include <algorithm>
@@ -215,6 +216,56 @@ namespace detail::fit {
             }
             return;
         }
+        case family::genpareto: {
+            const double c = p[0], loc = p[1], sg = p[2];
+            for (std::size_t i = 0; i < n; ++i) {
+                const double w = d.weight(i);
+                const double u = (d.x[i] - loc) / sg;
+                const double cu = c * u;
+                if (!(cu > -1)) {
+                    ll = -INFINITY;
+                    return;
+                }
+                const double lt = std::log1p(cu);
+                L.add(w * (-lt - (c == 0 ? u : lt / c)));
+                if (derivs) {
+                    const double t = 1 + cu;
+                    // B = dA/dc, B' = d2A/dc2 for A = log(1 + c u)/c; series for small c u
+                    double B, B1;
+                    if (std::fabs(cu) < 1e-3) {
+                        B = 0;
+                        B1 = 0;
+                        double uk = u * u, ck = 1, ck3 = 0; // u^k, c^(k-2), c^(k-3)
+                        for (int k = 2; k <= 9; ++k) {
+                            const double sgn = k % 2 ? 1.0 : -1.0; // (-1)^(k+1)
+                            B += sgn * (k - 1.0) / k * ck * uk;
+                            if (k >= 3)
+                                B1 += sgn * (k - 1.0) * (k - 2.0) / k * ck3 * uk;
+                            uk *= u;
+                            ck3 = k == 2 ? 1.0 : ck3 * c;
+                            ck *= c;
+                        }
+                    } else {
+                        B = (cu / t - lt) / (c * c);
+                        B1 = -u * u / (t * t * c) - 2 * B / c;
+                    }
+                    s0 += w * (-u / t - B);                                // dl/dc
+                    s1 += w * (u * u / (t * t) - B1);                      // d2l/dc2
+                    s2 += w * (c + 1) * u / t;                             // sigma dl/dsigma + 1
+                    s3 += w * (c + 1) * (c * u * u / (t * t) - 2 * u / t); // sigma^2 d2 - 1
+                    s4 += w * u * (1 - u) / (t * t);                       // sigma d2l/dc dsigma
+                }
+            }
+            ll = L.value() - d.W * std::log(sg);
+            if (derivs) {
+                g[0] = s0;
+                g[2] = (s2 - d.W) / sg;
+                H(0, 0) = s1;
+                H(0, 2) = H(2, 0) = s4 / sg;
+                H(2, 2) = (d.W + s3) / (sg * sg);
+            }
+            return;
+        }
         default:
             ll = d.wsum([&](double x) { return logpdf(f, p.data(), x); });
             return;
@@ -258,7 +309,8 @@ namespace detail::fit {
             }
             if (!std::isfinite(value))
                 fail(f, "fixed " + name + " must be finite");
-            if (i != fi.loc_index && !(value > 0))
+            const bool any_sign = i == fi.loc_index || (f == family::genpareto && i == 0);
+            if (!any_sign && !(value > 0))
                 fail(f, "fixed " + name + " must be > 0 (got " + format_value(value) + ")");
             fx[static_cast<std::size_t>(i)] = true;
             p[i] = value;
@@ -289,12 +341,12 @@ namespace detail::fit {
         // support
         if (fi.positive_support && fx[static_cast<std::size_t>(li)]) {
             const double loc = p[li];
-            const bool ok = f == family::exponential ? d.xmin >= loc : d.xmin > loc;
+            const bool closed = f == family::exponential || f == family::genpareto;
+            const bool ok = closed ? d.xmin >= loc : d.xmin > loc;
             if (!ok)
                 fail(f,
-                    std::string("the support is x ") + (f == family::exponential ? ">=" : ">")
-                        + " loc = " + format_value(loc) + " but the data contain "
-                        + format_value(d.xmin));
+                    std::string("the support is x ") + (closed ? ">=" : ">") + " loc = "
+                        + format_value(loc) + " but the data contain " + format_value(d.xmin));
         }
         // constant data: every parameter but loc needs spread
         if (d.xmin == d.xmax) {
@@ -473,6 +525,47 @@ namespace detail::fit {
             }
             if (free(2))
                 p[2] = scale_for(p[0]);
+            break;
+        }
+        case family::genpareto: {
+            // damped Newton on (c, log scale) from moment estimates: mean = s/(1-c),
+            // var = s^2/((1-c)^2 (1-2c)) => c = (1 - mean^2/var)/2, s = mean (1 - c)
+            const double loc = p[1];
+            const double m = d.wmean([loc](double x) { return x - loc; });
+            const double v = d.wmean([&](double x) { return (x - loc - m) * (x - loc - m); });
+            const double ymax = d.xmax - loc;
+            if (free(0))
+                p[0] = std::clamp(0.5 * (1 - m * m / v), -0.45, 0.45);
+            if (free(2)) {
+                p[2] = m * (1 - p[0]);
+                if (p[0] < 0 && p[2] <= -p[0] * ymax * (1 + 1e-3))
+                    p[2] = -p[0] * ymax * 1.01;
+            }
+            if (p[0] < 0 && p[0] * ymax / p[2] <= -1) {
+                if (!free(0))
+                    fail(f,
+                        "the data exceed the upper end loc - scale/c of the fixed "
+                        "parameters");
+                p[0] = 0; // exponential start
+            }
+            newton_setup s;
+            s.k = k;
+            s.free = { !fx[0], false, !fx[2] };
+            s.log_scale = { false, false, true };
+            s.scale_index = 2;
+            s.max_iter = o.max_iter;
+            if (free(0)) {
+                s.diverge_index = 0;
+                s.diverge_below = -1;
+                s.diverge_message = "the shape c falls below -1: the likelihood is unbounded "
+                                    "(no maximum-likelihood estimate)";
+            }
+            const auto eval = [&](const vec3& th, double& ll, vec3& g, mat3& H, bool der) {
+                loglik_derivs<psum>(f, d, th, ll, g, H, der);
+            };
+            vec3 th = p;
+            rep = newton_maximize(eval, th, s);
+            p = th;
             break;
         }
         case family::logistic:

@@ -1,6 +1,6 @@
 // The numerical engines of robstat::fit: a safeguarded one-dimensional Newton
 // (bracketing with bisection fallback) and a damped multivariate Newton with
-// backtracking line search (Eigen for the linear algebra). Neither returns a
+// backtracking line search. Neither returns a
 // non-converged iterate silently: both report converged / n_iter / message.
 #pragma once
 
@@ -10,13 +10,55 @@
 #include <string>
 #include <utility>
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 namespace robstat::detail::fit {
 
 using vec3 = Eigen::Matrix<double, 3, 1>;
 using mat3 = Eigen::Matrix<double, 3, 3>;
+
+/// Cholesky factor L (lower, A = L L^T) of a symmetric 3x3 matrix; false if A
+/// is not (numerically) positive definite. Written out for 3x3 rather than
+/// Eigen::LLT, whose blocked path instantiates Eigen's GEMM kernels, on which
+/// GCC 12 gives false -Wmaybe-uninitialized / -Warray-bounds under AVX-512.
+inline bool chol3(const mat3& A, mat3& L)
+{
+    L.setZero();
+    for (int j = 0; j < 3; ++j) {
+        double d = A(j, j);
+        for (int k = 0; k < j; ++k)
+            d -= L(j, k) * L(j, k);
+        if (!(d > 0) || !std::isfinite(d))
+            return false;
+        L(j, j) = std::sqrt(d);
+        for (int i = j + 1; i < 3; ++i) {
+            double v = A(i, j);
+            for (int k = 0; k < j; ++k)
+                v -= L(i, k) * L(j, k);
+            L(i, j) = v / L(j, j);
+        }
+    }
+    return true;
+}
+
+/// Solves L L^T x = b.
+inline vec3 chol3_solve(const mat3& L, const vec3& b)
+{
+    vec3 y, x;
+    for (int i = 0; i < 3; ++i) {
+        double v = b[i];
+        for (int k = 0; k < i; ++k)
+            v -= L(i, k) * y[k];
+        y[i] = v / L(i, i);
+    }
+    for (int i = 2; i >= 0; --i) {
+        double v = y[i];
+        for (int k = i + 1; k < 3; ++k)
+            v -= L(k, i) * x[k];
+        x[i] = v / L(i, i);
+    }
+    return x;
+}
 
 /// Inverse of -H over the free parameters (zero elsewhere); false if -H is
 /// not positive definite there (or not finite).
@@ -29,12 +71,12 @@ inline bool free_inverse(const mat3& H, const std::array<bool, 3>& free, std::si
                 A(static_cast<int>(i), static_cast<int>(j))
                     = -H(static_cast<int>(i), static_cast<int>(j));
     cov.setZero();
-    if (!A.allFinite())
+    mat3 L;
+    if (!A.allFinite() || !chol3(A, L))
         return false;
-    Eigen::LLT<mat3> llt(A);
-    if (llt.info() != Eigen::Success)
-        return false;
-    const mat3 inv = llt.solve(mat3::Identity());
+    mat3 inv;
+    for (int c = 0; c < 3; ++c)
+        inv.col(c) = chol3_solve(L, vec3::Unit(c));
     for (std::size_t i = 0; i < k; ++i)
         for (std::size_t j = 0; j < k; ++j)
             if (free[i] && free[j])
@@ -114,7 +156,8 @@ struct newton_setup {
     int max_iter = 200;
     double tol = 1e-10;     ///< converged when every step is below tol (relative / in scale units)
     int diverge_index = -1; ///< a parameter whose divergence to infinity is a failure ...
-    double diverge_at = INFINITY; ///< ... beyond this value
+    double diverge_at = INFINITY;     ///< ... beyond this value
+    double diverge_below = -INFINITY; ///< ... or below this one
     const char* diverge_message = "";
 };
 
@@ -159,27 +202,26 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
                 A(i, j) = -(Ji * Jj * H(i, j) + (a == b && s.log_scale[i] ? theta[i] * g[i] : 0.0));
             }
         }
-        Eigen::LLT<mat3> llt(A);
+        mat3 L;
         double lambda = 0;
-        if (llt.info() != Eigen::Success) {
+        if (!chol3(A, L)) {
             double dmax = 0;
             for (int a = 0; a < m; ++a)
                 dmax = std::max(dmax, std::fabs(A(idx[a], idx[a])));
             lambda = 1e-8 * std::max(1.0, dmax);
-            for (int tries = 0; tries < 40; ++tries, lambda *= 10) {
+            bool ok = false;
+            for (int tries = 0; tries < 40 && !ok; ++tries, lambda *= 10) {
                 mat3 B = A;
                 for (int a = 0; a < m; ++a)
                     B(idx[a], idx[a]) += lambda;
-                llt.compute(B);
-                if (llt.info() == Eigen::Success)
-                    break;
+                ok = chol3(B, L);
             }
-            if (llt.info() != Eigen::Success) {
+            if (!ok) {
                 r.message = "the Hessian cannot be regularised (non-finite values)";
                 return r;
             }
         }
-        const vec3 step = llt.solve(gu);
+        const vec3 step = chol3_solve(L, gu);
         if (!step.allFinite()) {
             r.message = "non-finite Newton step";
             return r;
@@ -233,7 +275,9 @@ template <class Eval> solver_report newton_maximize(Eval&& eval, vec3& theta, co
         } else {
             eval(theta, ll, g, H, true);
         }
-        if (s.diverge_index >= 0 && theta[s.diverge_index] > s.diverge_at) {
+        if (s.diverge_index >= 0
+            && (theta[s.diverge_index] > s.diverge_at
+                || theta[s.diverge_index] < s.diverge_below)) {
             r.message = s.diverge_message;
             return r;
         }

@@ -182,19 +182,20 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         The sample (flattened; float32 input is computed in float64).
     family : str
         ``"normal"``, ``"lognormal"``, ``"exponential"``, ``"gamma"``,
-        ``"weibull"``, ``"t"``, ``"laplace"``, ``"logistic"``, ``"cauchy"``
-        (or SciPy's ``"norm"``, ``"lognorm"``, ``"expon"``, ``"weibull_min"``).
-        Parameters are SciPy's: ``norm(loc, scale)``, ``lognorm(s, loc, scale)``,
-        ``expon(loc, scale)``, ``gamma(a, loc, scale)``,
+        ``"weibull"``, ``"t"``, ``"laplace"``, ``"logistic"``, ``"cauchy"``,
+        ``"genpareto"`` (or SciPy's ``"norm"``, ``"lognorm"``, ``"expon"``,
+        ``"weibull_min"``). Parameters are SciPy's: ``norm(loc, scale)``,
+        ``lognorm(s, loc, scale)``, ``expon(loc, scale)``, ``gamma(a, loc, scale)``,
         ``weibull_min(c, loc, scale)``, ``t(df, loc, scale)``,
-        ``laplace/logistic/cauchy(loc, scale)``.
+        ``laplace/logistic/cauchy(loc, scale)``, ``genpareto(c, loc, scale)``.
     weights : array_like, optional
         Frequency weights (finite, >= 0, the shape of `x`): a weight of 3 is the
         value repeated three times; non-integer weights are allowed.
     fixed : dict, optional
         Parameters held at given values, e.g. ``{"loc": 0}`` or ``{"df": 4}``.
-        For lognormal, gamma and weibull, ``loc`` is always fixed (at 0 unless
-        given): with a free threshold their likelihood is unbounded.
+        For lognormal, gamma, weibull and genpareto, ``loc`` is always fixed
+        (at 0 unless given): with a free threshold the likelihood is unbounded
+        (genpareto: ``loc`` is the known threshold).
     method : {"mle"}
         Only maximum likelihood.
     nan_policy : {"propagate", "omit", "raise"}
@@ -229,7 +230,8 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
     Closed forms for normal, lognormal, exponential and Laplace (which are
     SciPy's ``fit`` results); the profile score equation solved by a
     safeguarded Newton for gamma and Weibull; a damped Newton with line
-    search from median/IQR starting values for logistic, Cauchy and t.
+    search from median/IQR starting values for logistic, Cauchy and t (moment
+    starting values for the generalized Pareto).
     docs/fit.md has the details and where results differ from SciPy.
     """
     name = _family_name(family)
