@@ -10,3 +10,7 @@ if(NOT TARGET xtl)
 endif()
 find_dependency(xsimd 8.1)
 find_dependency(Boost 1.74 CONFIG)
+# Eigen: only robstat/fit.hpp (distribution fitting) needs it; the SIMD
+# estimators of robstat/robstat.hpp do not. Optional for consumers of the
+# headers, required for the tests and the Python module (CMakeLists.txt).
+find_package(Eigen3 3.3 CONFIG QUIET)

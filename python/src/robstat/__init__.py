@@ -23,6 +23,7 @@ from ._api import (
 from ._aggregate import Aggregate, CutValue, GroupedAggregate, aggregate
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
+from ._fit import FAMILIES, FitResult, GofResult, fit, fit_best, gof
 from ._medcouple import medcouple
 from ._mest import (
     ConvergenceWarning,
@@ -59,6 +60,12 @@ __all__ = [
     "biweight_midvariance",
     "biweight_scale",
     "ConvergenceWarning",
+    "FAMILIES",
+    "fit",
+    "fit_best",
+    "FitResult",
+    "gof",
+    "GofResult",
     "hodges_lehmann",
     "huber",
     "huber_joint",

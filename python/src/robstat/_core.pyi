@@ -3,7 +3,7 @@
 # returns (result, number of lanes with too few usable values). `workers`:
 # threads over the lanes (1 = the calling thread; -1 = one per CPU, -2 all but
 # one, ...; 0 is an error).
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -121,3 +121,13 @@ def aggregate(
     upper: float, by_count: bool, threshold: Optional[float], confidence: float, ci: str,
     n_boot: int, seed: int, nan: str, workers: int = 1,
 ) -> Tuple[_Floats, np.ndarray, np.ndarray, int]: ...
+
+# distribution fitting (bind_fit.cpp; include/robstat/fit.hpp)
+def fit(
+    a: _Floats, w: Optional[_Floats], family: str, fixed: Dict[str, float], nan: str,
+    max_iter: int = 200, truncation: Optional[Tuple[float, float]] = None,
+) -> Dict[str, Any]: ...
+def gof(
+    a: _Floats, family: str, params: Sequence[float], nan: str
+) -> Tuple[float, float, float, float, float, float]: ...
+def fit_families() -> List[Tuple[str, str, List[str], bool, bool]]: ...

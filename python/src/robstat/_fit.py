@@ -1,0 +1,417 @@
+"""Distribution fitting: maximum likelihood with standard errors, and model
+choice by AIC/BIC. Argument handling only; the maths is in
+include/robstat/fit/ (docs/fit.md)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._api import _as_float_array, _as_weights, _caller_stacklevel, _check_policy
+from ._mest import ConvergenceWarning
+
+__all__ = ["FitResult", "GofResult", "fit", "fit_best", "gof", "FAMILIES"]
+
+# (name, scipy name, parameter names, loc fixed by default, positive support)
+_FAMILY_INFO = {row[0]: row for row in _core.fit_families()}
+_SCIPY_NAMES = {row[1]: row[0] for row in _FAMILY_INFO.values()}
+
+FAMILIES: tuple[str, ...] = tuple(_FAMILY_INFO)
+"""The family names :func:`fit` accepts (SciPy's names are accepted too:
+``"norm"``, ``"lognorm"``, ``"expon"``, ``"weibull_min"``)."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted distribution and how the fit went (the FitResult contract).
+
+    Parameters follow SciPy's names and order, so that
+    ``getattr(scipy.stats, result.scipy_name)(**result.params)`` is the fitted
+    distribution (also :meth:`dist`).
+    """
+
+    family: str
+    """The family name (``"normal"``, ``"gamma"``, ...)."""
+    params: dict
+    """Estimates by parameter name (fixed parameters hold their given value)."""
+    loglik: float
+    """Log-likelihood at ``params`` (weighted sum over the observations)."""
+    aic: float
+    """``2 k - 2 loglik``, k the number of estimated parameters."""
+    bic: float
+    """``k log(n) - 2 loglik``."""
+    se: dict
+    """Standard errors by name, from the inverse observed information (closed
+    forms for the exponential and Laplace; docs/fit.md); 0 for fixed parameters."""
+    cov: np.ndarray
+    """Covariance matrix of the estimates, rows and columns in ``params`` order
+    (zero rows and columns for fixed parameters)."""
+    converged: bool
+    """False when an iterative solver stopped without meeting its criterion, or
+    the input held NaN under ``nan_policy="propagate"`` (``message`` says why)."""
+    n_iter: int
+    """Solver iterations (0 for closed forms)."""
+    message: str
+    """``"closed form"``, ``"converged"`` or the reason of a failure."""
+    n: float
+    """Number of observations (the sum of the frequency weights)."""
+    fixed: tuple = ()
+    """Names of the parameters held fixed."""
+    truncation: tuple | None = None
+    """``(lo, hi)`` when fitted as a truncated sample (``fit(..., truncation=)``)."""
+    table: tuple = field(default=(), compare=False)
+    """For :func:`fit_best`: one dict per candidate family (ranked; families
+    that could not be fitted last, with the reason in ``"error"``)."""
+
+    @property
+    def scipy_name(self) -> str:
+        """The scipy.stats distribution of this family (``"norm"``, ``"weibull_min"``...)."""
+        return str(_FAMILY_INFO[self.family][1])
+
+    def dist(self) -> Any:
+        """The frozen ``scipy.stats`` distribution with the fitted parameters
+        (needs SciPy)."""
+        import scipy.stats
+
+        if self.truncation is not None:
+            loc, scale = self.params["loc"], self.params["scale"]
+            lo, hi = self.truncation
+            return scipy.stats.truncnorm((lo - loc) / scale, (hi - loc) / scale, loc, scale)
+        return getattr(scipy.stats, self.scipy_name)(**self.params)
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (``cov`` as nested lists; no ``table``)."""
+        return {
+            "family": self.family,
+            "params": dict(self.params),
+            "se": dict(self.se),
+            "cov": self.cov.tolist(),
+            "loglik": self.loglik,
+            "aic": self.aic,
+            "bic": self.bic,
+            "converged": self.converged,
+            "n_iter": self.n_iter,
+            "message": self.message,
+            "n": self.n,
+            "fixed": list(self.fixed),
+            "truncation": None if self.truncation is None else list(self.truncation),
+        }
+
+
+def _family_name(family: Any) -> str:
+    if not isinstance(family, str):
+        raise TypeError(f"family must be a string (got {family!r})")
+    name = _SCIPY_NAMES.get(family, family)
+    if name not in _FAMILY_INFO:
+        raise ValueError(
+            f"family must be one of {', '.join(repr(f) for f in FAMILIES)} (got {family!r})"
+        )
+    return name
+
+
+def _fixed_dict(fixed: Mapping[str, float] | None, name: str) -> dict:
+    if fixed is None:
+        return {}
+    if not isinstance(fixed, Mapping):
+        raise TypeError(f"fixed must be a dict of parameter name -> value (got {fixed!r})")
+    names = _FAMILY_INFO[name][2]
+    out = {}
+    for k, v in fixed.items():
+        if k not in names:
+            raise ValueError(
+                f"fit({name!r}): no parameter {k!r} to fix (parameters: {', '.join(names)})"
+            )
+        try:
+            out[str(k)] = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"fixed[{k!r}] must be a real number (got {v!r})") from None
+    return out
+
+
+def _prepare(x: npt.ArrayLike, weights: npt.ArrayLike | None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+    a = _as_float_array(x)[0].reshape(-1)
+    w = None
+    if weights is not None:
+        w = np.asarray(_as_weights(weights), dtype=np.float64)
+        if w.shape != np.shape(x) and w.size != a.size:
+            raise ValueError(
+                f"weights must have the shape of x (got {w.shape} for x of shape {np.shape(x)})"
+            )
+        w = w.reshape(-1)
+        if w.size != a.size:
+            raise ValueError("weights must have the shape of x")
+    return a, w
+
+
+def _result(d: dict, truncation: tuple | None = None) -> FitResult:
+    names = list(d["names"])
+    fixed = tuple(n for n, f in zip(names, d["fixed"]) if f)
+    n = float(d["n"])
+    return FitResult(
+        family=str(d["family"]),
+        params={k: float(v) for k, v in zip(names, d["params"])},
+        loglik=float(d["loglik"]),
+        aic=float(d["aic"]),
+        bic=float(d["bic"]),
+        se={k: float(v) for k, v in zip(names, d["se"])},
+        cov=np.asarray(d["cov"], dtype=np.float64),
+        converged=bool(d["converged"]),
+        n_iter=int(d["n_iter"]),
+        message=str(d["message"]),
+        n=int(n) if n.is_integer() else n,
+        fixed=fixed,
+        truncation=truncation,
+    )
+
+
+def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
+        fixed: Mapping[str, float] | None = None, method: str = "mle",
+        nan_policy: str = "propagate", truncation: tuple | None = None) -> FitResult:
+    """Maximum-likelihood fit of a distribution family to the values of `x`.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample (flattened; float32 input is computed in float64).
+    family : str
+        ``"normal"``, ``"lognormal"``, ``"exponential"``, ``"gamma"``,
+        ``"weibull"``, ``"t"``, ``"laplace"``, ``"logistic"``, ``"cauchy"``,
+        ``"genpareto"`` (or SciPy's ``"norm"``, ``"lognorm"``, ``"expon"``,
+        ``"weibull_min"``). Parameters are SciPy's: ``norm(loc, scale)``,
+        ``lognorm(s, loc, scale)``, ``expon(loc, scale)``, ``gamma(a, loc, scale)``,
+        ``weibull_min(c, loc, scale)``, ``t(df, loc, scale)``,
+        ``laplace/logistic/cauchy(loc, scale)``, ``genpareto(c, loc, scale)``.
+    weights : array_like, optional
+        Frequency weights (finite, >= 0, the shape of `x`): a weight of 3 is the
+        value repeated three times; non-integer weights are allowed.
+    fixed : dict, optional
+        Parameters held at given values, e.g. ``{"loc": 0}`` or ``{"df": 4}``.
+        For lognormal, gamma, weibull and genpareto, ``loc`` is always fixed
+        (at 0 unless given): with a free threshold the likelihood is unbounded
+        (genpareto: ``loc`` is the known threshold).
+    method : {"mle"}
+        Only maximum likelihood.
+    nan_policy : {"propagate", "omit", "raise"}
+        NaN gives NaN parameters and ``converged=False`` (propagate), is
+        dropped with its weight (omit) or raises ``ValueError`` (raise).
+    truncation : (lo, hi), optional
+        The values are known to lie in ``[lo, hi]`` (a sample cut at those
+        bounds; ``-inf``/``inf`` for one-sided): maximise the truncated
+        likelihood. Normal family only; ``params`` are those of the
+        untruncated normal and :meth:`FitResult.dist` is
+        ``scipy.stats.truncnorm``.
+
+    Returns
+    -------
+    FitResult
+        ``params``, ``se``, ``cov`` (inverse observed information), ``loglik``,
+        ``aic``, ``bic``, ``converged``, ``n_iter``, ``message``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 values, constant data, values outside the support (e.g.
+        ``x <= loc`` for gamma), +-inf in `x`, invalid weights or fixed values.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When an iterative fit does not converge (the result says why).
+
+    Notes
+    -----
+    Closed forms for normal, lognormal, exponential and Laplace (which are
+    SciPy's ``fit`` results); the profile score equation solved by a
+    safeguarded Newton for gamma and Weibull; a damped Newton with line
+    search from median/IQR starting values for logistic, Cauchy and t (moment
+    starting values for the generalized Pareto).
+    docs/fit.md has the details and where results differ from SciPy.
+    """
+    name = _family_name(family)
+    if method != "mle":
+        raise ValueError(f"method must be 'mle' (got {method!r})")
+    nan = _check_policy(nan_policy)
+    fx = _fixed_dict(fixed, name)
+    a, w = _prepare(x, weights)
+    trunc = None
+    if truncation is not None:
+        try:
+            lo, hi = (float(v) for v in truncation)
+        except (TypeError, ValueError):
+            raise TypeError(f"truncation must be a pair (lo, hi) (got {truncation!r})") from None
+        trunc = (lo, hi)
+    try:
+        d = _core.fit(a, w, name, fx, nan, 200, trunc)
+    except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
+        raise ValueError(str(e)) from None
+    res = _result(d, trunc)
+    if not res.converged and not (nan == "propagate" and "nan" in res.message):
+        warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
+                      stacklevel=_caller_stacklevel())
+    return res
+
+
+def fit_best(x: npt.ArrayLike, families: Sequence[str] | None = None, *,
+             criterion: str = "aic", weights: npt.ArrayLike | None = None,
+             nan_policy: str = "propagate") -> FitResult:
+    """Fit several families and return the best by AIC or BIC.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample.
+    families : sequence of str, optional
+        The candidates (default: every family of :data:`FAMILIES`).
+    criterion : {"aic", "bic"}
+        Smaller is better.
+    weights, nan_policy
+        As for :func:`fit`.
+
+    Returns
+    -------
+    FitResult
+        The best converged fit, with ``table``: one dict per candidate
+        (``family``, ``loglik``, ``aic``, ``bic``, ``converged``, ``message``,
+        ``params``, ``error``), ranked by the criterion; the families that
+        could not be fitted (e.g. a positive-support family on data with
+        values <= 0) or did not converge come last, with the reason.
+
+    Raises
+    ------
+    ValueError
+        When no family could be fitted (the reasons are in the message).
+    """
+    if criterion not in ("aic", "bic"):
+        raise ValueError(f"criterion must be 'aic' or 'bic' (got {criterion!r})")
+    names = list(FAMILIES) if families is None else [_family_name(f) for f in families]
+    if not names:
+        raise ValueError("families must name at least one family")
+    nan = _check_policy(nan_policy)
+    a, w = _prepare(x, weights)
+    fits: list[tuple[str, FitResult | None, str]] = []
+    for name in dict.fromkeys(names):
+        try:
+            r = _result(_core.fit(a, w, name, {}, nan))
+            fits.append((name, r, "" if r.converged else r.message))
+        except (ValueError, ArithmeticError) as e:
+            fits.append((name, None, str(e)))
+
+    def key(item: tuple[str, FitResult | None, str]) -> tuple[int, float]:
+        _, r, err = item
+        if r is None or err:
+            return (1, math.inf)
+        v = getattr(r, criterion)
+        return (0, v if math.isfinite(v) else math.inf)
+
+    fits.sort(key=key)
+    table = tuple(
+        {
+            "family": name,
+            "loglik": r.loglik if r else math.nan,
+            "aic": r.aic if r else math.nan,
+            "bic": r.bic if r else math.nan,
+            "converged": bool(r and r.converged),
+            "message": r.message if r else "",
+            "params": dict(r.params) if r else {},
+            "error": err,
+        }
+        for name, r, err in fits
+    )
+    best_name, best, err = fits[0]
+    if best is None or err:
+        reasons = "; ".join(f"{n}: {e}" for n, _, e in fits)
+        raise ValueError(f"fit_best: no family could be fitted ({reasons})")
+    return replace(best, table=table)
+
+
+@dataclass(frozen=True)
+class GofResult:
+    """Result of :func:`gof`."""
+
+    statistic: dict
+    """``{"ks": D, "ad": A², "cvm": W²}``."""
+    pvalue: dict
+    """p-values by statistic (see ``method``)."""
+    method: str
+    """``"specified"`` (p-values of a fully specified distribution) or
+    ``"parametric bootstrap"``."""
+    n_boot: int
+    """Bootstrap replications used (0 for ``"specified"``)."""
+    n: int
+    """Number of values tested."""
+
+
+def gof(x: npt.ArrayLike, fit: FitResult, *, n_boot: int = 0, seed: Any = None,
+        nan_policy: str = "propagate") -> GofResult:
+    """Goodness of fit of `x` to a fitted distribution: Kolmogorov-Smirnov,
+    Anderson-Darling and Cramér-von Mises.
+
+    Parameters
+    ----------
+    x : array_like
+        The sample (flattened).
+    fit : FitResult
+        The distribution (family and ``params``), usually ``robstat.fit(x, ...)``.
+    n_boot : int
+        0: p-values of a fully specified distribution (KS: Kolmogorov's
+        limit with Stephens' factor ``sqrt(n) + 0.12 + 0.11/sqrt(n)``; AD:
+        Marsaglia & Marsaglia (2004); CvM: the Anderson-Darling (1952) limit
+        of Stephens' modified W²). These are **too large** when the
+        parameters were estimated from `x`. ``n_boot > 0``: parametric
+        bootstrap -- `n_boot` samples of the size of `x` drawn from the
+        fitted distribution, each refitted (same family, same fixed
+        parameters) and tested; ``p = (1 + #{T_b >= T}) / (1 + n_boot)``.
+        Needs SciPy (to draw the samples).
+    seed : None, int or numpy.random.Generator
+        Seed of the bootstrap.
+    nan_policy : {"propagate", "omit", "raise"}
+
+    Returns
+    -------
+    GofResult
+    """
+    if not isinstance(fit, FitResult):
+        raise TypeError("fit must be a FitResult (from robstat.fit)")
+    if fit.truncation is not None:
+        raise ValueError("gof does not support truncated fits")
+    nan = _check_policy(nan_policy)
+    a = _as_float_array(x)[0].reshape(-1)
+    params = list(fit.params.values())
+    try:
+        ks, pks, ad, pad, cvm, pcvm = _core.gof(a, fit.family, params, nan)
+    except ArithmeticError as e:
+        raise ValueError(str(e)) from None
+    stat = {"ks": ks, "ad": ad, "cvm": cvm}
+    n = int(np.count_nonzero(~np.isnan(a)))
+    if n_boot == 0 or any(math.isnan(v) for v in stat.values()):
+        return GofResult(stat, {"ks": pks, "ad": pad, "cvm": pcvm}, "specified", 0, n)
+    if int(n_boot) != n_boot or n_boot < 0:
+        raise ValueError(f"n_boot must be a non-negative integer (got {n_boot!r})")
+    rng = np.random.default_rng(seed)
+    dist = fit.dist()
+    fixed = {k: fit.params[k] for k in fit.fixed}
+    counts = dict.fromkeys(stat, 0)
+    used = 0
+    for _ in range(int(n_boot)):
+        xb = np.asarray(dist.rvs(size=n, random_state=rng), dtype=np.float64)
+        try:
+            rb = _core.fit(xb, None, fit.family, fixed, "raise")
+        except ValueError:
+            continue
+        if not rb["converged"]:
+            continue
+        tb = _core.gof(xb, fit.family, list(rb["params"]), "raise")
+        used += 1
+        for key, v in zip(("ks", "ad", "cvm"), tb[0::2]):
+            counts[key] += v >= stat[key]
+    if used == 0:
+        raise ValueError("gof: no bootstrap replicate could be fitted")
+    pv = {k: (1 + c) / (1 + used) for k, c in counts.items()}
+    return GofResult(stat, pv, "parametric bootstrap", used, n)
