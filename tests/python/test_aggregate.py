@@ -444,3 +444,53 @@ def test_weights_grouped_and_errors():
     with pytest.raises(ValueError, match="shape"):
         rs.aggregate(x, weights=w[:-1])
     assert np.isnan(rs.aggregate(x, weights=w).ci[0])  # no analytic weighted trimmed interval
+
+
+# ---- method="fit" --------------------------------------------------------------------
+
+
+def test_fit_method_is_the_truncated_normal_fixed_point():
+    x = contaminated(5000, 21, frac=0.08)
+    r = rs.aggregate(x, method="fit")
+    assert r.method == "fit" and r.fit is not None and r.fit.truncation is not None
+    lo, hi = r.lower_cut, r.upper_cut
+    assert (lo, hi) == pytest.approx((r.center - 3 * r.scale, r.center + 3 * r.scale))
+    kept = x[r.labels == 0]
+    again = rs.fit(kept, "normal", truncation=r.fit.truncation)
+    assert again.params["loc"] == pytest.approx(r.center, rel=1e-12)
+    # the contamination is gone: loc and scale near the clean part's 10 and 2
+    assert abs(r.center - 10) < 0.1 and abs(r.scale - 2) < 0.1
+    assert (r.ci[0] < r.center < r.ci[1])
+    assert r.ci[1] - r.center == pytest.approx(1.959963984540054 * r.fit.se["loc"], rel=1e-12)
+    assert r.n_low + r.n_high >= 0.07 * x.size
+    np.testing.assert_array_equal(r.labels, np.where(x > hi, 1, np.where(x < lo, -1, 0)))
+
+
+def test_fit_method_on_clean_normal_is_consistent():
+    # the SD of values cut at 3 sigma underestimates sigma; the truncated fit does not
+    rng = np.random.default_rng(8)
+    x = rng.normal(5.0, 3.0, 200000)
+    r = rs.aggregate(x, method="fit")
+    assert r.center == pytest.approx(5.0, abs=0.03) and r.scale == pytest.approx(3.0, rel=0.01)
+    s = rs.aggregate(x, method="sigma_clip")
+    assert s.scale < r.scale
+
+
+def test_fit_method_edges():
+    assert rs.aggregate(np.full(10, 2.0), method="fit").center == 2.0
+    with pytest.raises(ValueError, match="finite"):
+        rs.aggregate([1.0, 2.0, np.inf], method="fit")
+    with pytest.raises(ValueError, match="groups"):
+        rs.aggregate(np.arange(10.0), method="fit", groups=np.arange(10) % 2)
+    with pytest.raises(ValueError, match="analytic"):
+        rs.aggregate(np.arange(10.0), method="fit", ci="bootstrap")
+    assert np.isnan(rs.aggregate(np.array([1.0, np.nan, 3.0]), method="fit").center)
+    x = contaminated(500, 3)
+    xn = np.append(x, np.nan)
+    assert rs.aggregate(xn, method="fit", nan_policy="omit").center == \
+        rs.aggregate(x, method="fit").center
+    w = np.random.default_rng(0).integers(1, 4, x.size)
+    rw = rs.aggregate(x, method="fit", weights=w)
+    rr = rs.aggregate(np.repeat(x, w), method="fit")
+    assert rw.center == pytest.approx(rr.center, rel=1e-9)
+    assert np.isnan(rs.aggregate(x, method="fit", ci=None).ci[0])

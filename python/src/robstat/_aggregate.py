@@ -7,6 +7,7 @@ module handles the arguments, the group keys and the result objects.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -27,7 +28,12 @@ from ._api import (
 
 __all__ = ["Aggregate", "CutValue", "GroupedAggregate", "aggregate", "AGGREGATE_METHODS"]
 
-AGGREGATE_METHODS = ("trim", "mad", "iqr", "adjbox", "sigma_clip", "huber")
+AGGREGATE_METHODS = ("trim", "mad", "iqr", "adjbox", "sigma_clip", "huber", "fit")
+
+#: method="fit": the default cut, in standard deviations of the fitted normal
+FIT_THRESHOLD = 3.0
+#: method="fit": at most this many fit-and-cut rounds
+FIT_MAX_ROUNDS = 100
 
 # the per-group statistics, in the order of robstat::aggregate_stat
 _STATS = ("center", "scale", "ci_lower", "ci_upper", "lower_cut", "upper_cut")
@@ -94,8 +100,9 @@ class Aggregate:
     labels : ndarray of int8, the input's shape
         -1 cut low, 0 kept (also NaN), +1 cut high.
     method : str
-    fit : None
-        Reserved for the distribution fitted by ``method="fit"``.
+    fit : FitResult or None
+        ``method="fit"``: the truncated normal fit of the last round (``fit.dist()`` is the
+        truncated distribution; ``center``/``scale`` are its untruncated loc and scale).
     """
 
     center: float
@@ -313,13 +320,18 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     x : array_like
         The values (any shape; aggregated as one sample, labels in the same shape). A
         pandas Series keeps its index in the grouped output.
-    method : {"trim", "mad", "iqr", "adjbox", "sigma_clip", "huber"}
+    method : {"trim", "mad", "iqr", "adjbox", "sigma_clip", "huber", "fit"}
         ``trim``: cut ``floor(trim * n)`` values from each tail, centre = trimmed mean,
         Yuen's interval. ``mad``, ``iqr``, ``adjbox``, ``sigma_clip``: cut the values
         outside the fences of :func:`robstat.outliers` with that rule, centre = mean of
         the kept values. ``huber``: the Huber M-estimate with the normal-consistent MAD as
         scale; the values with ``|x - center| > k * scale`` (whose influence is capped) are
-        labelled; sandwich interval.
+        labelled; sandwich interval. ``fit``: a normal fitted robustly (median, MAD), cut
+        at ``loc -+ threshold * scale`` (default 3), refitted to the kept values by the
+        likelihood of the normal truncated at the cuts, until the kept set is stable: the
+        centre and scale are the untruncated normal's (consistent, where the SD of trimmed
+        values is not), the interval from the truncated fit's standard error, and ``fit`` the
+        :class:`FitResult`. No groups or bootstrap yet; ``+-inf`` is an error.
     trim, ntrim : float, (lower, upper) tuple, or counts
         ``method="trim"`` only: the proportion (default 0.1) or number of values cut per
         tail, as in :func:`robstat.trimmed_mean` (one level).
@@ -381,6 +393,17 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     pandas_in = _is_pandas(x) or _is_pandas(groups)
     index = getattr(x, "index", None) if _is_pandas(x) else None
     xa = np.asarray(x)
+    if method == "fit":
+        if mode == "bootstrap":
+            raise ValueError("method='fit' has its analytic interval only (ci='auto' or 'none')")
+        if groups is not None:
+            raise ValueError("method='fit' takes no groups yet: call it per group")
+        a, wa = (_as_float_array(xa)[0], None) if weights is None else \
+            _weighted_inputs(xa, np.asarray(weights), None)[:2]
+        r = _aggregate_fit(a, wa, threshold, confidence, pol)
+        if mode == "none":
+            r = dataclasses.replace(r, ci=(float("nan"), float("nan")))
+        return r
     if weights is None:
         a, _ = _as_float_array(xa)
         wflat = None
@@ -419,6 +442,90 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     df = res.to_frame()
     df.attrs["labels"] = pd.Series(labels, index=index, name="label")
     return df
+
+
+def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
+                   confidence: float, pol: str) -> Aggregate:
+    """method="fit": a normal fitted robustly (start: median and normal-consistent MAD), cut
+    at loc -+ t scale, refitted to the kept values by the likelihood of a normal truncated
+    to the cut points (robstat.fit(..., truncation=), C++ fit_truncated_normal), until the
+    kept set no longer changes. The centre and scale are the untruncated normal's; the
+    interval is loc -+ z se(loc) from the truncated fit's observed information."""
+    import math
+    import warnings
+
+    from ._api import mad, median
+    from ._fit import fit as _fit
+    from ._mest import ConvergenceWarning
+
+    t = FIT_THRESHOLD if threshold is None else float(threshold)
+    if not (math.isfinite(t) and t > 0):
+        raise ValueError(f"threshold (the cut in fitted standard deviations) must be finite "
+                         f"and > 0 (got {t!r})")
+    flat = a.reshape(-1)
+    labels = np.zeros(flat.shape, dtype=np.int8)
+    nan = np.isnan(flat)
+    if w is not None:
+        wf = w.reshape(-1)
+        if not np.all(np.isfinite(wf) & (wf >= 0)):
+            raise ValueError("weights must be finite and >= 0")
+        nan &= wf > 0
+    nanres = dict(center=math.nan, scale=math.nan, ci=(math.nan, math.nan), lower_cut=math.nan,
+                  upper_cut=math.nan, n=0, n_kept=0, n_low=0, n_high=0,
+                  labels=labels.reshape(a.shape), method="fit", confidence=confidence, _x=a)
+    if nan.any():
+        if pol == "raise":
+            raise ValueError("The input contains nan values (nan_policy=raise)")
+        if pol == "propagate":
+            return Aggregate(**nanres)
+    use = ~np.isnan(flat) if w is None else (~np.isnan(flat) & (w.reshape(-1) > 0))
+    v = flat[use].astype(np.float64)
+    vw = None if w is None else w.reshape(-1)[use].astype(np.float64)
+    if v.size == 0:
+        from ._api import _warn_small as warn
+
+        warn(1, 1)
+        return Aggregate(**nanres)
+    if not np.all(np.isfinite(v)):
+        raise ValueError("method='fit' needs finite values: +-inf has no normal likelihood "
+                         "(cut them first, or use another method)")
+    loc = float(median(v) if vw is None else median(v, weights=vw))
+    scale = float(mad(v) if vw is None else mad(v, weights=vw))
+    res = None
+    kept = None
+    if scale > 0 and v.size >= 3:
+        for _ in range(FIT_MAX_ROUNDS):
+            lo, hi = loc - t * scale, loc + t * scale
+            new_kept = (v >= lo) & (v <= hi)
+            if kept is not None and np.array_equal(new_kept, kept):
+                break
+            kept = new_kept
+            if np.count_nonzero(kept) < 3:
+                break
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                res = _fit(v[kept], "normal", truncation=(lo, hi),
+                           weights=None if vw is None else vw[kept])
+            if not res.converged:
+                warnings.warn(f"method='fit': the truncated normal fit did not converge "
+                              f"({res.message}); the result is that of the last round",
+                              ConvergenceWarning, stacklevel=3)
+                break
+            loc, scale = float(res.params["loc"]), float(res.params["scale"])
+    lo, hi = loc - t * scale, loc + t * scale
+    lab = np.where(v > hi, 1, np.where(v < lo, -1, 0)).astype(np.int8)
+    labels[use] = lab
+    n_low, n_high = int(np.count_nonzero(lab < 0)), int(np.count_nonzero(lab > 0))
+    ci = (math.nan, math.nan)
+    if res is not None and res.converged and math.isfinite(res.se.get("loc", math.nan)):
+        from scipy.special import ndtri  # (scipy is a dependency of robstat.fit's dist())
+
+        z = float(ndtri(0.5 + confidence / 2.0))
+        ci = (loc - z * res.se["loc"], loc + z * res.se["loc"])
+    return Aggregate(center=loc, scale=scale, ci=ci, lower_cut=lo, upper_cut=hi, n=int(v.size),
+                     n_kept=int(v.size) - n_low - n_high, n_low=n_low, n_high=n_high,
+                     labels=labels.reshape(a.shape), method="fit", confidence=confidence,
+                     fit=res, _x=a)
 
 
 def _is_pandas(obj: Any) -> bool:
