@@ -246,11 +246,44 @@ def one_d_cases(n: int) -> list[Case]:
             Impl("scipy.stats.trim_mean(x, 0.1)", "scipy", lambda: ss.trim_mean(x32, TRIM))],
           dtype="float32"),
     ]
+    def trim_recipe() -> float:  # what aggregate does, by hand: the cuts, the labels, the mean
+        lo, hi = np.quantile(x, [q_lo, q_hi], method="nearest")
+        labels = (x > hi).astype(np.int8) - (x < lo)
+        assert labels.dtype == np.int8
+        return ss.trim_mean(x, TRIM)
+
+    cases.append(C("aggregate (trim 10%)", [
+        Impl("robstat.aggregate(x).center", "robstat", lambda: rs.aggregate(x).center),
+        Impl("np.quantile + labels + scipy.stats.trim_mean", "scipy", trim_recipe)]))
     if n <= ROBUST_MAX_N:
         cases += robust_cases(x, C)
     for c in cases:
         c.floor = floor32 if c.dtype == "float32" else floor64
     return cases
+
+
+GROUPED = (10**7, 10**5)  # values, groups (issue 6's comparison)
+QUICK_GROUPED = (10**5, 10**3)
+
+
+def grouped_cases(n: int, n_groups: int) -> list[Case]:
+    """aggregate by group against pandas groupby().apply(scipy.stats.trim_mean)."""
+    x = make_data(n)
+    g = np.random.default_rng(SEED + 1).integers(0, n_groups, n)
+    lab = f"{n:.0e} in {n_groups:.0e} groups".replace("e+0", "e")
+    floor = Case("floor: np.sum", "float64", n, lab,
+                 [Impl("np.sum(x)", "numpy", lambda: np.sum(x))], is_floor=True)
+    impls = [Impl("robstat.aggregate(x, groups=g).center", "robstat",
+                  lambda: rs.aggregate(x, groups=g).center)]
+    pd = _optional("pandas")
+    if pd is not None:
+        frame = pd.DataFrame({"x": x, "g": g})
+        impls.append(Impl("pandas groupby('g').x.apply(scipy.stats.trim_mean)", "pandas",
+                          lambda: frame.groupby("g")["x"].apply(
+                              lambda v: ss.trim_mean(v.to_numpy(), TRIM)).to_numpy()))
+    case = Case("grouped aggregate (trim 10%)", "float64", n, lab, impls, floor=floor)
+    floor.floor = floor
+    return [floor, case]
 
 
 ROBUST_MAX_N = 10**6  # the estimators below are O(n log n) or iterative, some peers O(n^2)
@@ -764,6 +797,8 @@ def main(argv: list[str] | None = None) -> int:
         by_size[cases[0].size_label] = cases
     bc = batched_cases(batch)
     by_size[bc[0].size_label] = bc
+    gc_ = grouped_cases(*(QUICK_GROUPED if args.quick else GROUPED))
+    by_size[gc_[0].size_label] = gc_
 
     for size, cases in by_size.items():
         for c in cases:
