@@ -174,7 +174,7 @@ def test_bootstrap_is_seeded_and_sensible():
 # ---- groups --------------------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 6), min_size=0, max_size=300), st.sampled_from(METHODS),
        st.integers(0, 2**32 - 1))
 def test_grouped_equals_per_group_calls(keys, method, seed):
@@ -398,7 +398,7 @@ def test_bad_arguments():
 # ---- weights -------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 4)), min_size=1, max_size=60),
        st.sampled_from(["trim", "mad", "iqr", "huber"]))
 def test_integer_weights_give_the_repeated_values(pairs, method):
@@ -410,7 +410,11 @@ def test_integer_weights_give_the_repeated_values(pairs, method):
         return
     rw = rs.aggregate(x, weights=w, method=method)
     rr = rs.aggregate(np.repeat(x, w), method=method)
-    assert (rw.lower_cut, rw.upper_cut) == (rr.lower_cut, rr.upper_cut)
+    if method == "huber":  # centre -+ k s: the centre's rounding
+        np.testing.assert_allclose((rw.lower_cut, rw.upper_cut), (rr.lower_cut, rr.upper_cut),
+                                   rtol=1e-13, atol=1e-13)
+    else:
+        assert (rw.lower_cut, rw.upper_cut) == (rr.lower_cut, rr.upper_cut)
     np.testing.assert_allclose(rw.center, rr.center, rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(rw.scale, rr.scale, rtol=1e-11, atol=1e-300)
     if method == "huber":
@@ -480,8 +484,14 @@ def test_fit_method_edges():
     assert rs.aggregate(np.full(10, 2.0), method="fit").center == 2.0
     with pytest.raises(ValueError, match="finite"):
         rs.aggregate([1.0, 2.0, np.inf], method="fit")
-    with pytest.raises(ValueError, match="groups"):
-        rs.aggregate(np.arange(10.0), method="fit", groups=np.arange(10) % 2)
+    xg = contaminated(900, 4)
+    gg = np.arange(900) % 3
+    gr = rs.aggregate(xg, method="fit", groups=gg)
+    for k in range(3):
+        one = rs.aggregate(xg[gg == k], method="fit")
+        assert gr[k].center == one.center and gr[k].ci == one.ci
+        assert gr[k].fit.params == one.fit.params
+        np.testing.assert_array_equal(gr.labels[gg == k], one.labels)
     with pytest.raises(ValueError, match="analytic"):
         rs.aggregate(np.arange(10.0), method="fit", ci="bootstrap")
     assert np.isnan(rs.aggregate(np.array([1.0, np.nan, 3.0]), method="fit").center)

@@ -192,6 +192,7 @@ class GroupedAggregate:
     confidence: float
     key_names: tuple = ()
     _x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    fits: tuple = ()  #: method="fit": the FitResult of each group (None where none)
 
     def __len__(self) -> int:
         return len(self.center)
@@ -212,7 +213,8 @@ class GroupedAggregate:
             lower_cut=float(self.lower_cut[g]), upper_cut=float(self.upper_cut[g]),
             n=int(self.n[g]), n_kept=int(self.n_kept[g]), n_low=int(self.n_low[g]),
             n_high=int(self.n_high[g]), labels=self.labels[members], method=self.method,
-            confidence=self.confidence, _x=self._x[members])
+            confidence=self.confidence, fit=self.fits[g] if self.fits else None,
+            _x=self._x[members])
 
     def outliers(self, top: int | None = None) -> list[tuple[Any, CutValue]]:
         """The cut values of every group as ``(key, CutValue)`` pairs, most extreme robust
@@ -331,7 +333,8 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         likelihood of the normal truncated at the cuts, until the kept set is stable: the
         centre and scale are the untruncated normal's (consistent, where the SD of trimmed
         values is not), the interval from the truncated fit's standard error, and ``fit`` the
-        :class:`FitResult`. No groups or bootstrap yet; ``+-inf`` is an error.
+        :class:`FitResult` (grouped: ``fits``, one per group, and a loop over the groups
+        in Python). No bootstrap; ``+-inf`` is an error.
     trim, ntrim : float, (lower, upper) tuple, or counts
         ``method="trim"`` only: the proportion (default 0.1) or number of values cut per
         tail, as in :func:`robstat.trimmed_mean` (one level).
@@ -396,14 +399,16 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     if method == "fit":
         if mode == "bootstrap":
             raise ValueError("method='fit' has its analytic interval only (ci='auto' or 'none')")
-        if groups is not None:
-            raise ValueError("method='fit' takes no groups yet: call it per group")
         a, wa = (_as_float_array(xa)[0], None) if weights is None else \
             _weighted_inputs(xa, np.asarray(weights), None)[:2]
-        r = _aggregate_fit(a, wa, threshold, confidence, pol)
-        if mode == "none":
-            r = dataclasses.replace(r, ci=(float("nan"), float("nan")))
-        return r
+        if groups is None:
+            r = _aggregate_fit(a, wa, threshold, confidence, pol)
+            if mode == "none":
+                r = dataclasses.replace(r, ci=(float("nan"), float("nan")))
+            return r
+        return _grouped_fit(a, wa, groups, threshold, confidence, pol, mode,
+                            _is_pandas(x) or _is_pandas(groups),
+                            getattr(x, "index", None) if _is_pandas(x) else None)
     if weights is None:
         a, _ = _as_float_array(xa)
         wflat = None
@@ -526,6 +531,44 @@ def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
                      n_kept=int(v.size) - n_low - n_high, n_low=n_low, n_high=n_high,
                      labels=labels.reshape(a.shape), method="fit", confidence=confidence,
                      fit=res, _x=a)
+
+
+def _grouped_fit(a: np.ndarray, w: np.ndarray | None, groups: Any, threshold: float | None,
+                 confidence: float, pol: str, mode: str, pandas_out: bool, index: Any) -> Any:
+    """method="fit" by group: the truncated-normal rounds of each group (a loop over the
+    groups in Python, each fit in C++; docs/aggregate.md)."""
+    flat = a.reshape(-1)
+    wf = None if w is None else w.reshape(-1)
+    codes, keys, names = _codes_of(groups, flat.size)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    G = len(keys)
+    stats = np.full((G, 6), np.nan)
+    counts = np.zeros((G, 4), dtype=np.int64)
+    labels = np.zeros(flat.shape, dtype=np.int8)
+    fits = []
+    for g in range(G):
+        members = order[bounds[g]:bounds[g + 1]]
+        r = _aggregate_fit(flat[members], None if wf is None else wf[members], threshold,
+                           confidence, pol)
+        ci = (np.nan, np.nan) if mode == "none" else r.ci
+        stats[g] = (r.center, r.scale, ci[0], ci[1], r.lower_cut, r.upper_cut)
+        counts[g] = (r.n, r.n_kept, r.n_low, r.n_high)
+        labels[members] = r.labels
+        fits.append(r.fit)
+    res = GroupedAggregate(
+        keys=keys, center=stats[:, 0], scale=stats[:, 1], ci_lower=stats[:, 2],
+        ci_upper=stats[:, 3], lower_cut=stats[:, 4], upper_cut=stats[:, 5], n=counts[:, 0],
+        n_kept=counts[:, 1], n_low=counts[:, 2], n_high=counts[:, 3],
+        labels=labels.reshape(a.shape), codes=codes, method="fit", confidence=confidence,
+        key_names=names, _x=flat, fits=tuple(fits))
+    if not pandas_out:
+        return res
+    import pandas as pd
+
+    df = res.to_frame()
+    df.attrs["labels"] = pd.Series(labels, index=index, name="label")
+    return df
 
 
 def _is_pandas(obj: Any) -> bool:
