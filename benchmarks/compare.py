@@ -262,6 +262,47 @@ def one_d_cases(n: int) -> list[Case]:
     return cases
 
 
+# distribution fits: robstat.fit against scipy.stats.<family>.fit on the family's own data
+# (SciPy with floc=0 where robstat fixes loc); 1e6 only where SciPy takes < ~2 s
+FIT_FAMILIES = [  # (robstat name, scipy distribution, fixed loc for SciPy, at 1e6)
+    ("normal", ss.norm(1, 2), False, True),
+    ("lognormal", ss.lognorm(0.5, 0, 2), True, True),
+    ("exponential", ss.expon(0, 2), False, True),
+    ("gamma", ss.gamma(2.5, 0, 2), True, True),
+    ("weibull", ss.weibull_min(1.7, 0, 2), True, True),
+    ("t", ss.t(5, 1, 2), False, False),
+    ("laplace", ss.laplace(1, 2), False, True),
+    ("logistic", ss.logistic(1, 2), False, True),
+    ("cauchy", ss.cauchy(1, 2), False, False),
+    ("genpareto", ss.genpareto(0.2, 0, 2), True, False),
+]
+
+
+def fit_cases(n: int) -> list[Case]:
+    lab = f"1e{round(math.log10(n))} (fits)"
+    rng = np.random.default_rng(SEED + 2)
+    cases: list[Case] = []
+    floor_x = rng.normal(size=n)
+    floor = Case("floor: np.sum", "float64", n, lab,
+                 [Impl("np.sum(x)", "numpy", lambda: np.sum(floor_x))], is_floor=True)
+    floor.floor = floor
+    cases.append(floor)
+    for name, dist, floc, big in FIT_FAMILIES:
+        if n > 10**4 and not big:
+            continue
+        x = np.asarray(dist.rvs(size=n, random_state=rng))
+        sdist = getattr(ss, dist.dist.name)
+        kw = {"floc": 0.0} if floc else {}
+        # both return the parameters in SciPy's order; SciPy's optimizers stop at ~1e-5
+        cases.append(Case(f"fit {name}", "float64", n, lab, [
+            Impl(f"robstat.fit(x, {name!r})", "robstat",
+                 lambda x=x, name=name: np.array(list(rs.fit(x, name).params.values()))),
+            Impl(f"scipy.stats.{dist.dist.name}.fit" + ("(floc=0)" if floc else ""), "scipy",
+                 lambda x=x, sdist=sdist, kw=kw: np.array(sdist.fit(x, **kw)))],
+            rtol=2e-3, atol=2e-3, floor=floor))
+    return cases
+
+
 GROUPED = (10**7, 10**5)  # values, groups (issue 6's comparison)
 QUICK_GROUPED = (10**5, 10**3)
 
@@ -799,6 +840,9 @@ def main(argv: list[str] | None = None) -> int:
     by_size[bc[0].size_label] = bc
     gc_ = grouped_cases(*(QUICK_GROUPED if args.quick else GROUPED))
     by_size[gc_[0].size_label] = gc_
+    for n_fit in ([10**3] if args.quick else [10**4, 10**6]):
+        fc = fit_cases(n_fit)
+        by_size[fc[0].size_label] = fc
 
     for size, cases in by_size.items():
         for c in cases:
