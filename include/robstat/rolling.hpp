@@ -477,6 +477,9 @@ namespace detail {
         const I L = static_cast<I>(std::min(l0, n));
         const I R = static_cast<I>(std::min(r0, n));
         const I B = std::max<I>(L + R + 1, 32); // block size >= the window's span
+        if (static_cast<std::uint64_t>(B) > (std::uint64_t(1) << 30))
+            throw std::length_error("rolling: a window spanning more than 2^30 values is not "
+                                    "supported (indices are 32-bit)");
         const bool propagate = p == nan_policy::propagate;
         const std::size_t min_periods = rp.min_periods;
 
@@ -658,56 +661,105 @@ namespace detail {
     /// Median and raw MAD of the window (the MAD as robstat::mad(x, 1.0) computes
     /// it: the median of fl(|x - m|)).
     template <class W> struct rolling_mad_core {
-        rank_cursor cur;
-        slot_counts counts;
+        rank_cursor cur;    ///< the median
+        rank_cursor ca, cb; ///< the last probes below and above the median
+        slot_counts counts; ///< select by rank when a probe is far away
+        std::size_t last_i[2] = { 0, 0 };
 
-        void reset(rolling_state<W>&) { cur.reset(); }
+        /// Probes near the previous answer walk the cursors; beyond this many
+        /// steps the search continues by bisection with Fenwick selections.
+        static constexpr std::size_t walk_limit = 8;
+
+        void reset(rolling_state<W>&)
+        {
+            cur.reset();
+            ca.reset();
+            cb.reset();
+            last_i[0] = last_i[1] = 0;
+        }
         void build(rolling_state<W>& st) { counts.build(st.set, st.values.size()); }
         void insert(rolling_state<W>&, std::size_t r)
         {
             cur.on_insert(r);
+            ca.on_insert(r);
+            cb.on_insert(r);
             counts.add(r, 1);
         }
         void erase(rolling_state<W>&, std::size_t r)
         {
             cur.on_erase(r);
+            ca.on_erase(r);
+            cb.on_erase(r);
             counts.add(r, -1);
         }
 
-        /// Median m and the raw MAD; both NaN when m is not finite.
+        /// Median m and the raw MAD; the MAD is NaN when m is not finite.
         std::pair<W, W> median_mad(rolling_state<W>& st)
         {
             const std::size_t c = st.count;
             const W m = window_median(st, cur);
             if (!std::isfinite(m))
                 return { m, quiet_nan<W>() };
-            // distances below the median (ranks [0, k2), read downwards) and from
-            // it upwards (ranks [k2, c)): two ascending sequences
+            // deviations below the median (ranks [0, k2), read downwards) and from
+            // it upwards (ranks [k2, c)): two ascending sequences A and B; the same
+            // fl(|v - m|) as robstat::mad
             const std::size_t k2 = c / 2;
             const std::size_t na = k2, nb = c - k2;
             const W* v = st.values.data();
-            auto A = [&](std::size_t i) { return std::fabs(v[counts.select(k2 - 1 - i)] - m); };
-            auto Bv = [&](std::size_t j) { return std::fabs(v[counts.select(k2 + j)] - m); };
-            // k-th smallest (0-based) of the union: the smallest i (values taken
-            // from A among the k + 1 smallest) with A(i) >= B(k - i)
-            auto kth = [&](std::size_t k) -> W {
+            auto A = [&](std::size_t i, bool far) {
+                const std::size_t r = k2 - 1 - i;
+                return std::fabs(v[far ? counts.select(r) : ca.seek(st.set, r)] - m);
+            };
+            auto Bv = [&](std::size_t j, bool far) {
+                const std::size_t r = k2 + j;
+                return std::fabs(v[far ? counts.select(r) : cb.seek(st.set, r)] - m);
+            };
+            // k-th smallest (0-based) of the union: i* = the smallest i (values
+            // taken from A among the k + 1 smallest) with A(i) >= B(k - i);
+            // searched from the previous answer outwards, then by bisection
+            auto kth = [&](std::size_t k, std::size_t& last) -> W {
                 std::size_t lo = k + 1 > nb ? k + 1 - nb : 0;
                 std::size_t hi = std::min(k + 1, na);
+                auto P = [&](std::size_t i, bool far) { return A(i, far) < Bv(k - i, far); };
+                const std::size_t i0 = std::min(std::max(last, lo), hi);
+                bool found = false;
+                if (i0 < hi && P(i0, false)) { // i* > i0: walk up
+                    lo = i0 + 1;
+                    for (std::size_t s = 0; s < walk_limit && !found; ++s) {
+                        if (lo >= hi || !P(lo, false))
+                            found = true;
+                        else
+                            ++lo;
+                    }
+                } else { // i* <= i0: walk down
+                    hi = i0;
+                    for (std::size_t s = 0; s < walk_limit && !found; ++s) {
+                        if (hi <= lo || P(hi - 1, false))
+                            found = true;
+                        else
+                            --hi;
+                    }
+                    if (found)
+                        lo = hi;
+                }
+                const bool far = !found;
                 while (lo < hi) {
                     const std::size_t i = lo + (hi - lo) / 2;
-                    if (A(i) < Bv(k - i))
+                    if (P(i, true))
                         lo = i + 1;
                     else
                         hi = i;
                 }
                 const std::size_t i = lo, j = k + 1 - i; // i from A, j from B
+                last = i;
                 if (i == 0)
-                    return Bv(j - 1);
+                    return Bv(j - 1, far);
                 if (j == 0)
-                    return A(i - 1);
-                return std::max(A(i - 1), Bv(j - 1));
+                    return A(i - 1, far);
+                return std::max(A(i - 1, far), Bv(j - 1, far));
             };
-            const W raw = c % 2 == 1 ? kth((c - 1) / 2) : midpoint(kth(c / 2 - 1), kth(c / 2));
+            const W raw = c % 2 == 1 ? kth((c - 1) / 2, last_i[0])
+                                     : midpoint(kth(c / 2 - 1, last_i[0]), kth(c / 2, last_i[1]));
             return { m, raw };
         }
     };
