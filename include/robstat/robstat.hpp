@@ -12,6 +12,7 @@
 #include "robstat/outlier_rules.hpp"
 #include "robstat/outliers.hpp"
 #include "robstat/pairwise.hpp"
+#include "robstat/rolling.hpp"
 #include "robstat/scale.hpp"
 #include "robstat/trimmed.hpp"
 #include "robstat/weighted.hpp"

@@ -300,6 +300,14 @@ rd::lane_args args_for(const std::string& name, robstat::nan_policy p, const dou
         a.confidence = 0.95, a.nq = 2;
     if (name == "trimean")
         a.method = 5; // hinges (the linear quartiles are the quantile entry's)
+    // rolling topic: trailing and centred (even) windows, min_periods below the window
+    if (name.rfind("rolling_", 0) == 0) {
+        a.window = name == "rolling_median" || name == "rolling_mad" ? 7 : 12;
+        a.min_periods = 3;
+        a.centered = name == "rolling_median" || name == "rolling_trimmed_mean" ? 0 : 1;
+        a.rolling_q = 0.3;
+        a.lower = 0.1, a.upper = 0.2;
+    }
     return a;
 }
 

@@ -79,6 +79,12 @@ struct lane_args {
     const std::size_t* group_start;
     std::int8_t* labels_out;
     std::int64_t* counts_out;
+    double confidence;    ///< trimmed_ci
+    // rolling topic (include/robstat/rolling.hpp):
+    std::size_t window;      ///< rolling_*: the window length (validated >= 1)
+    std::size_t min_periods; ///< rolling_*: effective min_periods, in [1, window]
+    int centered;            ///< rolling_*: nonzero for a centred window
+    double rolling_q;        ///< rolling_quantile: the probability (validated)
 };
 
 /// What an entry writes to `out`:
@@ -188,6 +194,22 @@ struct entry {
             d::make_aggregate_params(a.agg_method, a.lower, a.upper, a.trim_counts != 0,           \
                 a.threshold, a.confidence, a.agg_ci, a.n_boot, a.seed),                            \
             a.labels_out + a.group_start[group], a.counts_out + 4 * group, out, nan, ws))          \
+    X(rolling_median, transform,                                                                   \
+        d::rolling_median_lane<A>(                                                                 \
+            x, d::rolling_params_of(a.window, a.min_periods, a.centered), out, nan, ws))           \
+    X(rolling_quantile, transform,                                                                 \
+        d::rolling_quantile_lane<A>(x, d::rolling_params_of(a.window, a.min_periods, a.centered),  \
+            a.rolling_q, method, out, nan, ws))                                                    \
+    X(rolling_trimmed_mean, transform,                                                             \
+        d::rolling_trimmed_mean_lane<A>(x,                                                         \
+            d::rolling_params_of(a.window, a.min_periods, a.centered),                             \
+            d::make_trim(a.lower, a.upper, false), out, nan, ws))                                  \
+    X(rolling_mad, transform,                                                                      \
+        d::rolling_mad_lane<A>(                                                                    \
+            x, d::rolling_params_of(a.window, a.min_periods, a.centered), a.scale, out, nan, ws))  \
+    X(rolling_zscore, transform,                                                                   \
+        d::rolling_zscore_lane<A>(x, d::rolling_params_of(a.window, a.min_periods, a.centered),    \
+            out, nullptr, nullptr, nan, ws))                                                       \
     /* (each entry ends with a backslash: this comment closes the list) */
 
 /// CPU features a table may require (a bit mask). Each per-ISA translation

@@ -34,6 +34,14 @@ from ._mest import (
     huber,
     huber_joint,
 )
+from ._rolling import (
+    RollingZscoreResult,
+    rolling_mad,
+    rolling_median,
+    rolling_quantile,
+    rolling_robust_zscore,
+    rolling_trimmed_mean,
+)
 from ._pairwise import QN_NORMAL_CONSTANT, SN_NORMAL_CONSTANT, hodges_lehmann, qn, sn
 from ._trimmed import trimean, trimmed_ci, trimmed_sem, trimmed_var, winsorized_var
 from ._weighted import weighted_trimmed_mean, weighted_winsorized_mean
@@ -84,6 +92,12 @@ __all__ = [
     "QN_NORMAL_CONSTANT",
     "quantile",
     "robust_zscore",
+    "rolling_mad",
+    "rolling_median",
+    "rolling_quantile",
+    "rolling_robust_zscore",
+    "rolling_trimmed_mean",
+    "RollingZscoreResult",
     "sigma_clip",
     "SigmaClipResult",
     "simd_arch",

@@ -131,3 +131,25 @@ def gof(
     a: _Floats, family: str, params: Sequence[float], nan: str
 ) -> Tuple[float, float, float, float, float, float]: ...
 def fit_families() -> List[Tuple[str, str, List[str], bool, bool]]: ...
+# rolling topic (bind_rolling.cpp): the window slides along the last axis;
+# results have the input's shape (the int is always 0: no lane is "small")
+def rolling_median(
+    a: _Floats, window: int, min_periods: Optional[int], center: bool, nan: str,
+    workers: int = 1,
+) -> Tuple[_Floats, int]: ...
+def rolling_quantile(
+    a: _Floats, window: int, q: float, method: str, min_periods: Optional[int], center: bool,
+    nan: str, workers: int = 1,
+) -> Tuple[_Floats, int]: ...
+def rolling_trimmed_mean(
+    a: _Floats, window: int, lower: float, upper: float, min_periods: Optional[int],
+    center: bool, nan: str, workers: int = 1,
+) -> Tuple[_Floats, int]: ...
+def rolling_mad(
+    a: _Floats, window: int, scale: float, min_periods: Optional[int], center: bool, nan: str,
+    workers: int = 1,
+) -> Tuple[_Floats, int]: ...
+def rolling_zscore(
+    a: _Floats, window: int, min_periods: Optional[int], center: bool, nan: str,
+    workers: int = 1,
+) -> Tuple[_Floats, int]: ...
