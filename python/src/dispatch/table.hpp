@@ -79,7 +79,6 @@ struct lane_args {
     const std::size_t* group_start;
     std::int8_t* labels_out;
     std::int64_t* counts_out;
-    double confidence;    ///< trimmed_ci
     // rolling topic (include/robstat/rolling.hpp):
     std::size_t window;      ///< rolling_*: the window length (validated >= 1)
     std::size_t min_periods; ///< rolling_*: effective min_periods, in [1, window]
