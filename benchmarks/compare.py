@@ -303,6 +303,38 @@ def fit_cases(n: int) -> list[Case]:
     return cases
 
 
+ROLLING = (10**6, 101)  # values, window (issue 7's comparison)
+QUICK_ROLLING = (10**4, 101)
+
+
+def rolling_cases(n: int, window: int) -> list[Case]:
+    """Moving-window statistics (trailing windows, min_periods = window) against bottleneck
+    and pandas; MAD and the trimmed mean have no fast peer (pandas apply: seconds on 2e4)."""
+    x = make_data(n)
+    lab = f"1e{round(math.log10(n))} window {window}"
+    floor = Case("floor: np.sum", "float64", n, lab,
+                 [Impl("np.sum(x)", "numpy", lambda: np.sum(x))], is_floor=True)
+    floor.floor = floor
+    median = [Impl(f"robstat.rolling_median(x, {window})", "robstat",
+                   lambda: rs.rolling_median(x, window))]
+    if bn is not None:
+        median.append(Impl(f"bottleneck.move_median(x, {window})", "bottleneck",
+                           lambda: bn.move_median(x, window)))
+    pd = _optional("pandas")
+    if pd is not None:
+        ser = pd.Series(x)
+        median.append(Impl(f"pandas rolling({window}).median()", "pandas",
+                           lambda: ser.rolling(window).median().to_numpy()))
+    cases = [floor, Case("rolling median", "float64", n, lab, median, floor=floor),
+             Case("rolling MAD", "float64", n, lab, [
+                 Impl(f"robstat.rolling_mad(x, {window})", "robstat",
+                      lambda: rs.rolling_mad(x, window))], floor=floor),
+             Case("rolling trimmed mean 10%", "float64", n, lab, [
+                 Impl(f"robstat.rolling_trimmed_mean(x, {window}, 0.1)", "robstat",
+                      lambda: rs.rolling_trimmed_mean(x, window, TRIM))], floor=floor)]
+    return cases
+
+
 GROUPED = (10**7, 10**5)  # values, groups (issue 6's comparison)
 QUICK_GROUPED = (10**5, 10**3)
 
@@ -435,7 +467,8 @@ def check_agreement(case: Case) -> None:
         if p is ref_impl:
             continue
         got = _result(p.fn())
-        if got.shape != ref.shape or not np.allclose(ref, got, rtol=case.rtol, atol=case.atol):
+        if got.shape != ref.shape or not np.allclose(ref, got, rtol=case.rtol, atol=case.atol,
+                                                     equal_nan=True):
             err = np.max(np.abs(ref - got)) if got.shape == ref.shape else "shape"
             raise AssertionError(
                 f"{case.group} ({case.dtype}, {case.size_label}): {p.label} disagrees with "
@@ -840,6 +873,8 @@ def main(argv: list[str] | None = None) -> int:
     by_size[bc[0].size_label] = bc
     gc_ = grouped_cases(*(QUICK_GROUPED if args.quick else GROUPED))
     by_size[gc_[0].size_label] = gc_
+    rc = rolling_cases(*(QUICK_ROLLING if args.quick else ROLLING))
+    by_size[rc[0].size_label] = rc
     for n_fit in ([10**3] if args.quick else [10**4, 10**6]):
         fc = fit_cases(n_fit)
         by_size[fc[0].size_label] = fc
