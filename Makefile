@@ -27,9 +27,12 @@ $(VENV)/.deps: pyproject.toml $(BUILD)/.apt
 	$(VPY) -m pip install -q --upgrade pip
 	@touch $@
 
-# the Python package, rebuilt when a source changes
+# the Python package, rebuilt when a source changes; the CMake tree in build/py is
+# kept between builds (no build isolation), so a changed header recompiles only
+# what includes it
 $(VENV)/.robstat: $(VENV)/.deps $(SOURCES)
-	$(VPY) -m pip install -q ".[test,demo]"
+	$(VPY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.10"
+	$(VPY) -m pip install -q --no-build-isolation -C build-dir=$(BUILD)/py ".[test,demo]"
 	@touch $@
 
 setup: $(BUILD)/.apt $(VENV)/.robstat
@@ -60,7 +63,7 @@ test-qemu: build-cpp setup
 
 # --- extras ---------------------------------------------------------------------
 bench: setup test-cpp
-	$(VPY) -m pip install -q ".[bench]"
+	$(VPY) -m pip install -q --no-build-isolation -C build-dir=$(BUILD)/py ".[bench]"
 	$(BUILD)/cpp/benchmarks/robstat_bench --benchmark_min_time=0.2
 	$(VPY) benchmarks/compare.py --out docs
 
