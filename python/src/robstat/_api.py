@@ -137,17 +137,24 @@ def _check_policy(nan_policy: str) -> str:
     return nan_policy
 
 
+def _int_arg(value: Any, name: str, *, none_ok: bool = False) -> int:
+    """An integer parameter: an int or anything with ``__index__``, never a bool
+    (True is an int to Python, but a bool here is a caller's mistake)."""
+    what = "None or an int" if none_ok else "an int"
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be {what} (got a bool)")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be {what} (got {value!r})") from None
+
+
 def _workers(workers: int | None) -> int:
     """Validate the `workers` argument: None (one thread), a positive number of
     threads, or a negative number counting back from the CPUs (-1: all of them)."""
     if workers is None:
         return 1
-    if isinstance(workers, (bool, np.bool_)):
-        raise TypeError("workers must be None or an int (got a bool)")
-    try:
-        w = operator.index(workers)
-    except TypeError:
-        raise TypeError(f"workers must be None or an int (got {workers!r})") from None
+    w = _int_arg(workers, "workers", none_ok=True)
     if w == 0:
         raise ValueError("workers must be a positive number of threads, or -1 for one per CPU "
                          "(-2 for all but one, ...); got 0")

@@ -6,7 +6,6 @@ handles the arguments and builds the result objects.
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from ._api import (
     Axis,
     _as_float_array,
     _check_policy,
+    _int_arg,
     _lanes,
     _normalize_axes,
     _warn_small,
@@ -225,12 +225,7 @@ def sigma_clip(x: npt.ArrayLike, low: float = 3.0, high: float = 3.0, *,
     if maxiters is None:
         mi = -1
     else:
-        if isinstance(maxiters, (bool, np.bool_)):
-            raise TypeError("maxiters must be None or an int (got a bool)")
-        try:
-            mi = operator.index(maxiters)
-        except TypeError:
-            raise TypeError(f"maxiters must be None or an int (got {maxiters!r})") from None
+        mi = _int_arg(maxiters, "maxiters", none_ok=True)
         mi = -1 if mi < 0 else mi
     a, cast_back, _, labels, nan, stats = _run_labels(
         _core.sigma_clip, x, axis, 6, float(low), float(high), mi, str(center), str(scale),

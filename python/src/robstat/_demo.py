@@ -25,6 +25,7 @@ CAMPAIGN_MAX_AGE = 3  # the planted campaigns' accounts are 0-3 days old (data/R
 DATASETS = ("chem.csv", "abbey.csv", "morley.csv", "ratings.csv")
 
 RULE = "=" * 88
+TRIM_TEXT = "trim (0.1 per tail)"
 MAD_TEXT = "mad (threshold 3.5, bootstrap interval)"
 
 
@@ -47,6 +48,14 @@ def _aggregate(data: ColumnData, method: str, **kw):
     return run_aggregate(data, method=method, trim=kw.get("trim"),
                          threshold=kw.get("threshold"), ci=kw.get("ci", "auto"),
                          confidence=0.95, n_boot=kw.get("n_boot", 1000), seed=0)
+
+
+def _show(data: ColumnData, method: str, text: str, **kw):
+    """Aggregate one column, print its summary (top 5 outliers) and a blank line."""
+    res = _aggregate(data, method, **kw)
+    print(format_single(data, res, 5, method_text=text))
+    print()
+    return res
 
 
 def _units(path: str) -> str:
@@ -100,23 +109,15 @@ def _print_all(paths: dict[str, str]) -> dict:
     # chem: one gross outlier (28.95) and a milder high value
     chem = _read(paths["chem.csv"], "copper")
     _section("chem: copper in wholemeal flour (MASS::chem), ppm")
-    trim = _aggregate(chem, "trim")
-    print(format_single(chem, trim, 5, method_text="trim (0.1 per tail)"))
-    print()
-    mad = _aggregate(chem, "mad", ci="bootstrap")
-    print(format_single(chem, mad, 5, method_text=MAD_TEXT))
-    print()
+    trim = _show(chem, "trim", TRIM_TEXT)
+    mad = _show(chem, "mad", MAD_TEXT, ci="bootstrap")
     results["chem"] = (chem, trim)
 
     # abbey: right-skewed; the adjusted boxplot allows for the skewness
     abbey = _read(paths["abbey.csv"], "nickel")
     _section("abbey: nickel in a Canadian syenite rock (MASS::abbey), ppm; right-skewed")
-    trim = _aggregate(abbey, "trim")
-    print(format_single(abbey, trim, 5, method_text="trim (0.1 per tail)"))
-    print()
-    adj = _aggregate(abbey, "adjbox", ci="bootstrap")
-    print(format_single(abbey, adj, 5, method_text="adjbox (threshold 1.5, bootstrap interval)"))
-    print()
+    trim = _show(abbey, "trim", TRIM_TEXT)
+    adj = _show(abbey, "adjbox", "adjbox (threshold 1.5, bootstrap interval)", ci="bootstrap")
     results["abbey"] = (abbey, adj)
 
     # morley: all 100 runs, then per experiment
@@ -125,12 +126,8 @@ def _print_all(paths: dict[str, str]) -> dict:
     offset = int(m.group(1)) if m else 0
     morley = _read(paths["morley.csv"], "Speed")
     _section(f"morley: Michelson's 1879 speed of light (datasets::morley), km/s - {offset}")
-    trim = _aggregate(morley, "trim")
-    print(format_single(morley, trim, 5, method_text="trim (0.1 per tail)"))
-    print()
-    mad = _aggregate(morley, "mad", ci="bootstrap")
-    print(format_single(morley, mad, 5, method_text=MAD_TEXT))
-    print()
+    trim = _show(morley, "trim", TRIM_TEXT)
+    mad = _show(morley, "mad", MAD_TEXT, ci="bootstrap")
     if offset:
         c = trim.center + offset
         lo, hi = trim.ci[0] + offset, trim.ci[1] + offset
@@ -150,7 +147,7 @@ def _print_all(paths: dict[str, str]) -> dict:
              "(data/README.md)")
     ratings = _read(paths["ratings.csv"], "rating", "item")
     age = _read(paths["ratings.csv"], "account_age_days")
-    for method, text in (("trim", "trim (0.1 per tail)"), ("mad", MAD_TEXT)):
+    for method, text in (("trim", TRIM_TEXT), ("mad", MAD_TEXT)):
         res = _aggregate(ratings, method, ci="auto" if method == "trim" else "bootstrap")
         print(format_grouped(ratings, res, 10, method_text=text))
         new = age.values[res.labels != 0] <= CAMPAIGN_MAX_AGE

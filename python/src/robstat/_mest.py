@@ -6,7 +6,6 @@ include/robstat/m_estimators.hpp (docs/mest.md)."""
 from __future__ import annotations
 
 import math
-import operator
 import warnings
 from typing import Any, NamedTuple
 
@@ -20,6 +19,7 @@ from ._api import (
     _caller_stacklevel,
     _check_policy,
     _finish,
+    _int_arg,
     _lanes,
     _normalize_axes,
     _reduce,
@@ -176,12 +176,7 @@ def huber_joint(x: npt.ArrayLike, k: float = 1.5, *, tol: float = 1e-10, maxiter
     """
     kk = _positive(k, "k")
     t = _positive(tol, "tol")
-    if isinstance(maxiter, (bool, np.bool_)):
-        raise TypeError("maxiter must be an int (got a bool)")
-    try:
-        mi = operator.index(maxiter)
-    except TypeError:
-        raise TypeError(f"maxiter must be an int (got {maxiter!r})") from None
+    mi = _int_arg(maxiter, "maxiter")
     if mi < 1:
         raise ValueError(f"maxiter must be >= 1 (got {maxiter!r})")
     policy = _check_policy(nan_policy)

@@ -7,7 +7,6 @@ validates the arguments and moves the rolling axis to the end.
 
 from __future__ import annotations
 
-import operator
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +17,7 @@ from . import _core
 from ._api import (
     MAD_NORMAL_SCALE,
     _check_policy,
+    _int_arg,
     _normalize_axes,
     _scale_value,
     _transform,
@@ -61,12 +61,7 @@ _COMMON_DOC = """
 
 
 def _window(window: Any) -> int:
-    if isinstance(window, (bool, np.bool_)):
-        raise TypeError("window must be an int (got a bool)")
-    try:
-        w = operator.index(window)
-    except TypeError:
-        raise TypeError(f"window must be an int (got {window!r})") from None
+    w = _int_arg(window, "window")
     if w < 1:
         raise ValueError(f"window must be >= 1 (got {w})")
     return w
@@ -75,12 +70,7 @@ def _window(window: Any) -> int:
 def _min_periods(min_periods: Any, window: int) -> int | None:
     if min_periods is None:
         return None
-    if isinstance(min_periods, (bool, np.bool_)):
-        raise TypeError("min_periods must be None or an int (got a bool)")
-    try:
-        mp = operator.index(min_periods)
-    except TypeError:
-        raise TypeError(f"min_periods must be None or an int (got {min_periods!r})") from None
+    mp = _int_arg(min_periods, "min_periods", none_ok=True)
     if not 0 <= mp <= window:
         raise ValueError(f"min_periods must be in [0, window] (got min_periods={mp}, "
                          f"window={window})")
