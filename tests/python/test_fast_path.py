@@ -1,4 +1,4 @@
-"""The 1-d fast path of median/trimmed_mean (robstat._api._fast_1d) gives what
+"""The 1-d fast path of mean/median/trimmed_mean (robstat._api._fast_1d) gives what
 the general path gives: same value, same result type, same errors and warnings.
 The general path is forced with workers=1 / axis=0, which skip the fast path."""
 
@@ -13,6 +13,7 @@ from robstat import _api
 
 def _calls(x, policy):
     return [
+        (lambda **k: rs.mean(x, nan_policy=policy, **k)),
         (lambda **k: rs.median(x, nan_policy=policy, **k)),
         (lambda **k: rs.trimmed_mean(x, nan_policy=policy, **k)),
         (lambda **k: rs.trimmed_mean(x, 0.25, nan_policy=policy, **k)),
@@ -63,6 +64,8 @@ def test_other_inputs_take_the_general_path(x):
 
 
 def test_bad_policy_is_still_an_error():
+    with pytest.raises(ValueError, match="nan_policy"):
+        rs.mean(np.ones(3), nan_policy="bogus")
     with pytest.raises(ValueError, match="nan_policy"):
         rs.median(np.ones(3), nan_policy="bogus")
     with pytest.raises(ValueError, match="nan_policy"):

@@ -494,6 +494,8 @@ def mean(x: npt.ArrayLike, *, axis: Axis = None, weights: npt.ArrayLike | None =
         the result does not depend on the number of workers. Every robstat
         reduction and transform takes this argument.
     """
+    if weights is None and _fast_1d(x, axis, keepdims, workers, nan_policy):
+        return _fast_reduce(_core.mean, x, nan_policy)
     if weights is not None:
         return _weighted_reduce(_core.weighted_mean, x, weights, axis, keepdims,
                                 _check_policy(nan_policy), workers=workers)
