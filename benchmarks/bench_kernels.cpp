@@ -74,6 +74,13 @@ template <class T> void BM_mad(benchmark::State& s)
     run<T>(s, [](const std::vector<T>& x) { return robstat::mad(x); });
 }
 
+// Short lanes, as one row of a 10000 x 100 array reduced along axis 1.
+template <class T> void BM_qn(benchmark::State& s)
+{
+    run<T>(s, [](const std::vector<T>& x) { return robstat::qn(x); });
+}
+BENCHMARK_TEMPLATE(BM_qn, double)->Arg(100)->Arg(1000);
+
 #define ROBSTAT_BENCH(fn)                                                                          \
     BENCHMARK_TEMPLATE(fn, double)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);                 \
     BENCHMARK_TEMPLATE(fn, float)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);
