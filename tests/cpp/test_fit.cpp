@@ -115,6 +115,11 @@ TEST_CASE("fit: closed forms", "[fit]")
     CHECK(e.param("scale") == Approx(4.0).epsilon(1e-15));
     CHECK(e.stderr_of("loc") == Approx(4.0 / 5).epsilon(1e-14));
     CHECK(e.stderr_of("scale") == Approx(4.0 * 2.0 / 5).epsilon(1e-14));
+    CHECK(e.loglik == Approx(-5 * (std::log(4.0) + 1) + 0.0).epsilon(1e-14));
+    double lle = 0; // against the direct sum of log densities
+    for (double v : x)
+        lle += -std::log(4.0) - (v - 1.0) / 4.0;
+    CHECK(e.loglik == Approx(lle).epsilon(1e-14));
 
     auto l = robstat::fit(x, family::laplace);
     CHECK(l.param("loc") == 4.0);

@@ -415,6 +415,10 @@ namespace detail::fit {
             }
             const double sc = p[1];
             has_cov = true;
+            if (free(1)) { // at the scale MLE, sum(x - loc) / scale = W
+                closed_ll = -W * (std::log(sc) + 1);
+                has_ll = true;
+            }
             // exact: loc_hat = min ~ loc + Exp(scale / n); with loc free,
             // scale_hat = sum(x - min)/n ~ Gamma(n - 1, scale)/n, independent of min
             if (free(0))
