@@ -38,6 +38,17 @@ template <class T> void BM_sum_floor(benchmark::State& s)
         return robstat::simd::sum<xsimd::default_arch>(x.data(), x.size());
     });
 }
+// Scalar baseline: a plain loop. Without -ffast-math the compiler keeps the
+// additions in order, so this stays one scalar add per element.
+template <class T> void BM_sum_scalar(benchmark::State& s)
+{
+    run<T>(s, [](const std::vector<T>& x) {
+        double acc = 0.0;
+        for (const T v : x)
+            acc += static_cast<double>(v);
+        return acc;
+    });
+}
 template <class T> void BM_nth_element_copy(benchmark::State& s)
 {
     run<T>(s, [](const std::vector<T>& x) {
@@ -63,11 +74,19 @@ template <class T> void BM_mad(benchmark::State& s)
     run<T>(s, [](const std::vector<T>& x) { return robstat::mad(x); });
 }
 
+// Short lanes, as one row of a 10000 x 100 array reduced along axis 1.
+template <class T> void BM_qn(benchmark::State& s)
+{
+    run<T>(s, [](const std::vector<T>& x) { return robstat::qn(x); });
+}
+BENCHMARK_TEMPLATE(BM_qn, double)->Arg(100)->Arg(1000);
+
 #define ROBSTAT_BENCH(fn)                                                                          \
     BENCHMARK_TEMPLATE(fn, double)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);                 \
     BENCHMARK_TEMPLATE(fn, float)->RangeMultiplier(100)->Range(1 << 10, 1 << 22);
 
 ROBSTAT_BENCH(BM_sum_floor)
+ROBSTAT_BENCH(BM_sum_scalar)
 ROBSTAT_BENCH(BM_nth_element_copy)
 ROBSTAT_BENCH(BM_mean)
 ROBSTAT_BENCH(BM_median)

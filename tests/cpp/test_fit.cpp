@@ -96,6 +96,17 @@ TEST_CASE("fit: closed forms", "[fit]")
     CHECK(r.param("scale") == Approx(std::sqrt(ss / 5)).epsilon(1e-15));
     CHECK(r.stderr_of("loc") == Approx(std::sqrt(ss / 5) / std::sqrt(5.0)).epsilon(1e-14));
     CHECK(r.stderr_of("scale") == Approx(std::sqrt(ss / 5) / std::sqrt(10.0)).epsilon(1e-14));
+    double ll = 0; // the closed-form loglik against the direct sum of log densities
+    for (double v : x) {
+        const double z = (v - mean) / r.param("scale");
+        ll += -0.5 * z * z - std::log(r.param("scale")) - 0.5 * std::log(2 * 3.14159265358979323846);
+    }
+    CHECK(r.loglik == Approx(ll).epsilon(1e-14));
+    robstat::fit_options of;
+    of.fixed = { { "loc", 4.0 } };
+    auto rf = robstat::fit(x, family::normal, of);
+    CHECK(rf.param("scale") == Approx(std::sqrt((9 + 4 + 0 + 9 + 49) / 5.0)).epsilon(1e-15));
+    CHECK(rf.stderr_of("scale") == Approx(rf.param("scale") / std::sqrt(10.0)).epsilon(1e-14));
     CHECK(r.aic == Approx(4 - 2 * r.loglik));
     CHECK(r.bic == Approx(2 * std::log(5.0) - 2 * r.loglik));
 
@@ -104,6 +115,11 @@ TEST_CASE("fit: closed forms", "[fit]")
     CHECK(e.param("scale") == Approx(4.0).epsilon(1e-15));
     CHECK(e.stderr_of("loc") == Approx(4.0 / 5).epsilon(1e-14));
     CHECK(e.stderr_of("scale") == Approx(4.0 * 2.0 / 5).epsilon(1e-14));
+    CHECK(e.loglik == Approx(-5 * (std::log(4.0) + 1) + 0.0).epsilon(1e-14));
+    double lle = 0; // against the direct sum of log densities
+    for (double v : x)
+        lle += -std::log(4.0) - (v - 1.0) / 4.0;
+    CHECK(e.loglik == Approx(lle).epsilon(1e-14));
 
     auto l = robstat::fit(x, family::laplace);
     CHECK(l.param("loc") == 4.0);

@@ -360,6 +360,8 @@ namespace detail::fit {
         }
 
         bool has_cov = false; // the closed-form families fill r.cov themselves
+        bool has_ll = false; // ... and some the loglik too
+        double closed_ll = 0;
         mat3 cov = mat3::Zero();
         solver_report rep;
         rep.converged = true;
@@ -375,6 +377,14 @@ namespace detail::fit {
                 p[1] = std::sqrt(d.wmean([m](double x) { return (x - m) * (x - m); }));
                 if (!(p[1] > 0))
                     fail(f, "all values equal loc: the scale MLE is 0");
+                // at the scale MLE, sum((x - loc)^2) = W scale^2: the loglik and the
+                // observed information follow without another pass over the data
+                const double s2 = p[1] * p[1];
+                closed_ll = -W * (0.5 * std::log(s2) + half_log_2pi + 0.5);
+                has_ll = has_cov = true;
+                if (free(0))
+                    cov(0, 0) = s2 / W;
+                cov(1, 1) = s2 / (2 * W);
             }
             break;
         }
@@ -405,6 +415,10 @@ namespace detail::fit {
             }
             const double sc = p[1];
             has_cov = true;
+            if (free(1)) { // at the scale MLE, sum(x - loc) / scale = W
+                closed_ll = -W * (std::log(sc) + 1);
+                has_ll = true;
+            }
             // exact: loc_hat = min ~ loc + Exp(scale / n); with loc free,
             // scale_hat = sum(x - min)/n ~ Gamma(n - 1, scale)/n, independent of min
             if (free(0))
@@ -638,7 +652,10 @@ namespace detail::fit {
         {
             vec3 g;
             mat3 H;
-            loglik_derivs(f, d, p, ll, g, H, !has_cov);
+            if (has_ll)
+                ll = closed_ll;
+            else
+                loglik_derivs(f, d, p, ll, g, H, !has_cov);
             r.loglik = ll;
             if (!has_cov && r.n_free > 0) {
                 std::array<bool, 3> fr { { false, false, false } };

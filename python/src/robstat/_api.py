@@ -206,6 +206,26 @@ def _reduce(fn: Any, x: npt.ArrayLike, axis: Axis, keepdims: bool, *args: Any,
     return _finish(out, a.shape, axes, keepdims, cast_back, post)
 
 
+# The common call -- a 1-d native float64/float32 ndarray, whole-array reduction,
+# default keepdims/workers -- skips the general normalisation (about 7 µs of the
+# 9-13 µs a 1000-value call took) and goes straight to the kernel. Exact dtype
+# objects: a byte-swapped or float16 array takes the general path.
+_FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_POLICIES = ("propagate", "omit", "raise")
+
+
+def _fast_1d(x: Any, axis: Axis, keepdims: bool, workers: int | None, nan_policy: str) -> bool:
+    return (type(x) is np.ndarray and axis is None and not keepdims and workers is None
+            and x.ndim == 1 and x.dtype in _FAST_DTYPES and x.strides[0] % x.itemsize == 0
+            and nan_policy in _POLICIES)
+
+
+def _fast_reduce(fn: Any, x: np.ndarray, *args: Any) -> Any:
+    out, n_small = fn(x, *args, workers=1)
+    _warn_small(n_small, 1)
+    return out[()]
+
+
 def _transform(fn: Any, x: npt.ArrayLike, axis: Axis, *args: Any,
                workers: int | None = None) -> np.ndarray:
     w = _workers(workers)
@@ -481,6 +501,8 @@ def mean(x: npt.ArrayLike, *, axis: Axis = None, weights: npt.ArrayLike | None =
         the result does not depend on the number of workers. Every robstat
         reduction and transform takes this argument.
     """
+    if weights is None and _fast_1d(x, axis, keepdims, workers, nan_policy):
+        return _fast_reduce(_core.mean, x, nan_policy)
     if weights is not None:
         return _weighted_reduce(_core.weighted_mean, x, weights, axis, keepdims,
                                 _check_policy(nan_policy), workers=workers)
@@ -527,6 +549,8 @@ def median(x: npt.ArrayLike, *, axis: Axis = None, weights: npt.ArrayLike | None
         the result moves continuously with the weights; the weights' scale
         matters, as it does for repetition (docs/weighted.md).
     """
+    if weights is None and _fast_1d(x, axis, keepdims, workers, nan_policy):
+        return _fast_reduce(_core.median, x, nan_policy)
     if weights is not None:
         return _weighted_reduce(_core.weighted_median, x, weights, axis, keepdims,
                                 _check_policy(nan_policy), workers=workers)
@@ -613,6 +637,9 @@ def trimmed_mean(x: npt.ArrayLike, trim: Any = _TRIM_DEFAULT, *, ntrim: Any = No
     The other arguments are those of :func:`mean`. Matches R's ``mean(x, trim)``
     and ``scipy.stats.trim_mean`` (docs/trimmed.md).
     """
+    if (weights is None and ntrim is None and type(trim) in (float, _DefaultFloat)
+            and _fast_1d(x, axis, keepdims, workers, nan_policy)):
+        return _fast_reduce(_core.trimmed_mean, x, float(trim), float(trim), nan_policy)
     levels, by_count, scalar = _trim_levels(trim, ntrim, "trim", "ntrim")
     if weights is not None:
         lower, upper = _one_weighted_level(levels, by_count, scalar, "trim")
