@@ -23,9 +23,17 @@ namespace detail {
             ws.n_used = n;
             if (n == 0 || static_cast<double>(n) - ddof <= 0)
                 return quiet_nan<W>();
-            const double m = simd::sum<Arch>(data, n) / static_cast<double>(n);
+            const double m = mean_of<Arch>(data, n); // finite for finite data
+            const double dof = static_cast<double>(n) - ddof;
             const double ssd = simd::sum_sq_dev<Arch>(data, n, m);
-            return static_cast<W>(std::max(ssd, 0.0) / (static_cast<double>(n) - ddof));
+            if (std::isfinite(m) && !std::isfinite(ssd)) {
+                // finite data whose squared deviations overflow: square them
+                // scaled by 2^-512 (exact) and scale back; a variance beyond
+                // DBL_MAX is then inf, never NaN.
+                const double small = simd::sum_sq_dev<Arch>(data, n, m, 0x1p-512);
+                return static_cast<W>(std::max(small, 0.0) / dof * 0x1p512 * 0x1p512);
+            }
+            return static_cast<W>(std::max(ssd, 0.0) / dof);
         };
         if (x.contiguous() && std::is_same_v<T, W>) {
             const W* data = reinterpret_cast<const W*>(x.data);

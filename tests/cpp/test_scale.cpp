@@ -169,6 +169,21 @@ TEST_CASE("scale: result types follow the dtype rule", "[scale]")
     CHECK(robstat::var(i) == Approx(2.0 / 3));
 }
 
+TEST_CASE("scale: var of huge finite values is never NaN", "[scale]")
+{
+    // the mean's overflow guard, then squares scaled by 2^-512: the exact
+    // variance where it is a double, inf where it exceeds DBL_MAX
+    const std::vector<double> same { 1.7e308, 1.7e308 };
+    CHECK(robstat::var(same) == 0.0);
+    const std::vector<double> wide { -1.7e308, 1.7e308, 1.7e308 };
+    CHECK(robstat::var(wide) == std::numeric_limits<double>::infinity());
+    // squared deviations overflow, the variance does not: 2 * 1.5e154^2 / 10
+    std::vector<double> split(10, 0.0);
+    split[0] = 1.5e154;
+    split[1] = -1.5e154;
+    CHECK(robstat::var(split) == Approx(4.5e307).epsilon(1e-14));
+}
+
 TEST_CASE("scale: the normal-consistency constants", "[scale]")
 {
     const long double z = normal_quantile(0.75L);

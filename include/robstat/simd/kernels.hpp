@@ -204,16 +204,19 @@ double sum_omit_nan(const T* x, std::size_t n, std::size_t* count) noexcept
 }
 
 /// Sum of squared deviations from `center`, with the Chan-Golub-LeVeque
-/// correction term: sum(d^2) - (sum d)^2 / n, where d = x - center.
-template <class Arch, class T> double sum_sq_dev(const T* x, std::size_t n, double center) noexcept
+/// correction term: sum(d^2) - (sum d)^2 / n, where d = x * scale - center * scale.
+/// A power-of-two `scale` (exact) keeps d^2 finite for huge finite data.
+template <class Arch, class T>
+double sum_sq_dev(const T* x, std::size_t n, double center, double scale = 1.0) noexcept
 {
     using batch = xsimd::batch<double, Arch>;
     constexpr std::size_t W = batch::size;
     neumaier<Arch> sq, lin;
-    const batch c(center);
+    center *= scale;
+    const batch c(center), f(scale);
     std::size_t i = 0;
     for (; i + W <= n; i += W) {
-        const batch d = load_as_double<Arch>(x + i) - c;
+        const batch d = load_as_double<Arch>(x + i) * f - c;
         sq.add(d * d);
         lin.add(d);
     }
@@ -221,7 +224,7 @@ template <class Arch, class T> double sum_sq_dev(const T* x, std::size_t n, doub
     double* ps = sq.store_partials(sq_parts);
     double* pl = lin.store_partials(lin_parts);
     for (; i < n; ++i) {
-        const double d = static_cast<double>(x[i]) - center;
+        const double d = static_cast<double>(x[i]) * scale - center;
         *ps++ = d * d;
         *pl++ = d;
     }
