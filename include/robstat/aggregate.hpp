@@ -36,54 +36,33 @@ enum class aggregate_method { trim, mad, iqr, adjbox, sigma_clip, huber };
 /// (trim: Yuen, huber: sandwich; NaN for the other methods), a percentile bootstrap, or none.
 enum class aggregate_ci { automatic, bootstrap, none };
 
+inline constexpr named<aggregate_method> aggregate_method_names[] = {
+    { "trim", aggregate_method::trim },
+    { "mad", aggregate_method::mad },
+    { "iqr", aggregate_method::iqr },
+    { "adjbox", aggregate_method::adjbox },
+    { "sigma_clip", aggregate_method::sigma_clip },
+    { "huber", aggregate_method::huber },
+};
+inline constexpr named<aggregate_ci> aggregate_ci_names[] = {
+    { "auto", aggregate_ci::automatic },
+    { "bootstrap", aggregate_ci::bootstrap },
+    { "none", aggregate_ci::none },
+};
+
 inline aggregate_method parse_aggregate_method(std::string_view s)
 {
-    if (s == "trim")
-        return aggregate_method::trim;
-    if (s == "mad")
-        return aggregate_method::mad;
-    if (s == "iqr")
-        return aggregate_method::iqr;
-    if (s == "adjbox")
-        return aggregate_method::adjbox;
-    if (s == "sigma_clip")
-        return aggregate_method::sigma_clip;
-    if (s == "huber")
-        return aggregate_method::huber;
-    throw std::invalid_argument(
-        "method must be one of 'trim', 'mad', 'iqr', 'adjbox', 'sigma_clip', 'huber' (got '"
-        + std::string(s) + "')");
+    return parse_name(s, aggregate_method_names, "method");
 }
 
-inline const char* aggregate_method_name(aggregate_method m) noexcept
+inline std::string_view aggregate_method_name(aggregate_method m) noexcept
 {
-    switch (m) {
-    case aggregate_method::mad:
-        return "mad";
-    case aggregate_method::iqr:
-        return "iqr";
-    case aggregate_method::adjbox:
-        return "adjbox";
-    case aggregate_method::sigma_clip:
-        return "sigma_clip";
-    case aggregate_method::huber:
-        return "huber";
-    case aggregate_method::trim:
-    default:
-        return "trim";
-    }
+    return name_of(m, aggregate_method_names);
 }
 
 inline aggregate_ci parse_aggregate_ci(std::string_view s)
 {
-    if (s == "auto")
-        return aggregate_ci::automatic;
-    if (s == "bootstrap")
-        return aggregate_ci::bootstrap;
-    if (s == "none")
-        return aggregate_ci::none;
-    throw std::invalid_argument(
-        "ci must be one of 'auto', 'bootstrap', 'none' (got '" + std::string(s) + "')");
+    return parse_name(s, aggregate_ci_names, "ci");
 }
 
 /// Huber's usual tuning constant: 95 % efficiency at the normal.
@@ -228,14 +207,13 @@ namespace detail {
                 "n_boot must be in [2, 1e8] (got " + std::to_string(p.n_boot) + ")");
     }
 
-    /// Weights: trim, mad, iqr and huber (sigma clipping and the medcouple have no weighted
-    /// definition here); no bootstrap (resampling weighted values is a different design).
+    /// Weights: every method but adjbox (the medcouple has no weighted form here); no
+    /// bootstrap (resampling weighted values is a different design).
     inline void validate_aggregate_weights(const aggregate_params& p)
     {
-        if (p.method == aggregate_method::sigma_clip || p.method == aggregate_method::adjbox)
-            throw std::invalid_argument(std::string("weights are supported by the methods "
-                                                    "'trim', 'mad', 'iqr' and 'huber' (got '")
-                + aggregate_method_name(p.method) + "')");
+        if (p.method == aggregate_method::adjbox)
+            throw std::invalid_argument("weights are supported by the methods 'trim', 'mad', "
+                                        "'iqr', 'sigma_clip' and 'huber' (got 'adjbox')");
         if (p.method == aggregate_method::trim && p.trim.by_count)
             throw std::invalid_argument(
                 "weights: trim by proportion only (a count of values has no weighted meaning)");
@@ -496,8 +474,57 @@ namespace detail {
         return acc.total();
     }
 
+    /// Sigma clipping with frequency weights: sigma_clip_fences on the repeated sample
+    /// (integer weights give its fences). Each round takes the weighted median and the
+    /// normal-consistent weighted MAD of the finite values still kept and keeps
+    /// lo <= v <= hi, until a round clips nothing or nothing is left (then the last
+    /// fences stay). False when no finite value has weight.
+    template <class Arch, class T, class U>
+    bool weighted_sigma_clip_fences(strided_span<const T> x, strided_span<const U> w, double t,
+        workspace<result_t<T>>& ws, fences<result_t<T>>& f)
+    {
+        using W = result_t<T>;
+        using UU = std::remove_cv_t<U>;
+        std::vector<UU> kept(x.size); // the weight of each value still kept (0: clipped)
+        bool any = false;
+        for (std::size_t i = 0; i < x.size; ++i) {
+            const bool in = w[i] > 0 && std::isfinite(static_cast<double>(x[i]));
+            kept[i] = in ? w[i] : UU(0);
+            any = any || in;
+        }
+        if (!any)
+            return false;
+        const strided_span<const UU> kw { kept.data(), kept.size(), 1 };
+        f.ok = true;
+        f.clip_inf = true;
+        for (;;) {
+            const double med
+                = static_cast<double>(weighted_median_lane<Arch>(x, kw, nan_policy::omit, ws));
+            // as sigma_clip_fit: the scale rounded to W before the fences are formed
+            const double s = static_cast<double>(static_cast<W>(
+                static_cast<double>(weighted_mad_lane<Arch>(x, kw, &med, 1.0, nan_policy::omit, ws))
+                * mad_normal_scale));
+            f.lower = static_cast<W>(med - rounded_product(s, t));
+            f.upper = static_cast<W>(med + rounded_product(s, t));
+            bool clipped = false, left = false;
+            for (std::size_t i = 0; i < x.size; ++i) {
+                if (!(kept[i] > 0))
+                    continue;
+                const W v = static_cast<W>(x[i]);
+                if (v < f.lower || v > f.upper) {
+                    kept[i] = UU(0);
+                    clipped = true;
+                } else {
+                    left = true;
+                }
+            }
+            if (!clipped || !left)
+                return true;
+        }
+    }
+
     /// The weighted statistics of one lane: centre, scale, cut points, labels and counts
-    /// (validate_aggregate_weights: trim, mad, iqr, huber). Weights count repetitions:
+    /// (validate_aggregate_weights: every method but adjbox). Weights count repetitions:
     /// integer weights give the centre, scale, cut points and interval of the repeated
     /// sample. A value is labelled by where its whole weight lies: one straddling a trim cut
     /// keeps part of its weight and is labelled 0. Zero-weight values are absent (label 0,
@@ -581,6 +608,9 @@ namespace detail {
                 return false;
             f.lower = static_cast<W>(q1 - rounded_product(t, q3 - q1));
             f.upper = static_cast<W>(q3 + rounded_product(t, q3 - q1));
+        } else if (prm.method == aggregate_method::sigma_clip) {
+            if (!weighted_sigma_clip_fences<Arch>(x, w, t, ws, f))
+                return false;
         } else { // mad (as mad_fences), huber (its default scale)
             const double s = static_cast<double>(weighted_mad_lane<Arch>(x, w, &md, 1.0, p, ws))
                 * mad_normal_scale;
@@ -840,7 +870,7 @@ aggregate_result<result_t<T>> aggregate(
 
 /// Weighted, with frequency weights (finite, >= 0): integer weights give the centre, scale,
 /// cut points and interval of the repeated values; labels and counts are per value, a value
-/// straddling a trim cut is labelled 0 (kept in part). Methods trim, mad, iqr, huber.
+/// straddling a trim cut is labelled 0 (kept in part). Every method but adjbox.
 template <class T, class U, class Arch = xsimd::default_arch>
 aggregate_result<result_t<T>> aggregate(
     strided_span<T> x, strided_span<U> w, const aggregate_params& prm = {}, options o = {})

@@ -58,22 +58,23 @@ template <class W> struct sigma_clip_result {
     std::size_t n_low = 0, n_high = 0, n_kept = 0, n_nan = 0;
 };
 
+inline constexpr named<clip_center> clip_center_names[] = {
+    { "median", clip_center::median },
+    { "mean", clip_center::mean },
+};
+inline constexpr named<clip_scale> clip_scale_names[] = {
+    { "mad_std", clip_scale::mad_std },
+    { "std", clip_scale::std },
+};
+
 inline clip_center parse_clip_center(std::string_view s)
 {
-    if (s == "median")
-        return clip_center::median;
-    if (s == "mean")
-        return clip_center::mean;
-    throw std::invalid_argument("center must be 'median' or 'mean' (got '" + std::string(s) + "')");
+    return parse_name(s, clip_center_names, "center");
 }
 
 inline clip_scale parse_clip_scale(std::string_view s)
 {
-    if (s == "mad_std")
-        return clip_scale::mad_std;
-    if (s == "std")
-        return clip_scale::std;
-    throw std::invalid_argument("scale must be 'mad_std' or 'std' (got '" + std::string(s) + "')");
+    return parse_name(s, clip_scale_names, "scale");
 }
 
 namespace detail {

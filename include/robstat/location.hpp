@@ -820,22 +820,18 @@ auto winsorized_means(const R& r, const std::vector<trim_spec>& levels, options 
 
 namespace robstat {
 
-/// Parse "linear" / "lower" / "higher" / "midpoint" / "nearest" (NumPy's names).
+/// NumPy's names of the quantile methods.
+inline constexpr named<quantile_method> quantile_method_names[] = {
+    { "linear", quantile_method::linear },
+    { "lower", quantile_method::lower },
+    { "higher", quantile_method::higher },
+    { "midpoint", quantile_method::midpoint },
+    { "nearest", quantile_method::nearest },
+};
+
 inline quantile_method parse_quantile_method(std::string_view s)
 {
-    if (s == "linear")
-        return quantile_method::linear;
-    if (s == "lower")
-        return quantile_method::lower;
-    if (s == "higher")
-        return quantile_method::higher;
-    if (s == "midpoint")
-        return quantile_method::midpoint;
-    if (s == "nearest")
-        return quantile_method::nearest;
-    throw std::invalid_argument(
-        "method must be 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (got '"
-        + std::string(s) + "')");
+    return parse_name(s, quantile_method_names, "method");
 }
 
 } // namespace robstat

@@ -27,18 +27,16 @@ enum class outlier_method { mad, iqr, sigma_clip, adjbox };
 /// Number of per-lane values the lane function writes after the labels: lower, upper.
 inline constexpr std::size_t outliers_nq = 2;
 
+inline constexpr named<outlier_method> outlier_method_names[] = {
+    { "mad", outlier_method::mad },
+    { "iqr", outlier_method::iqr },
+    { "sigma_clip", outlier_method::sigma_clip },
+    { "adjbox", outlier_method::adjbox },
+};
+
 inline outlier_method parse_outlier_method(std::string_view s)
 {
-    if (s == "mad")
-        return outlier_method::mad;
-    if (s == "iqr")
-        return outlier_method::iqr;
-    if (s == "sigma_clip")
-        return outlier_method::sigma_clip;
-    if (s == "adjbox")
-        return outlier_method::adjbox;
-    throw std::invalid_argument("method must be one of 'mad', 'iqr', 'sigma_clip', 'adjbox' (got '"
-        + std::string(s) + "')");
+    return parse_name(s, outlier_method_names, "method");
 }
 
 /// The default threshold of a rule: 3.5 (mad), 1.5 (iqr, adjbox), 3 (sigma_clip).

@@ -474,13 +474,15 @@ auto trimean(const R& r, trimean_method method = trimean_method::linear, options
 /// Parse a trimean quartile method: a quantile method name or "hinges".
 inline trimean_method parse_trimean_method(std::string_view s)
 {
-    if (s == "hinges")
-        return trimean_method::hinges;
-    if (s == "linear" || s == "lower" || s == "higher" || s == "midpoint" || s == "nearest")
-        return static_cast<trimean_method>(static_cast<int>(parse_quantile_method(s)));
-    throw std::invalid_argument("method must be 'linear', 'lower', 'higher', 'midpoint', "
-                                "'nearest' or 'hinges' (got '"
-        + std::string(s) + "')");
+    static constexpr named<trimean_method> names[] = {
+        { "linear", trimean_method::linear },
+        { "lower", trimean_method::lower },
+        { "higher", trimean_method::higher },
+        { "midpoint", trimean_method::midpoint },
+        { "nearest", trimean_method::nearest },
+        { "hinges", trimean_method::hinges },
+    };
+    return parse_name(s, names, "method");
 }
 
 } // namespace robstat

@@ -400,7 +400,7 @@ def test_bad_arguments():
 
 @settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 4)), min_size=1, max_size=60),
-       st.sampled_from(["trim", "mad", "iqr", "huber"]))
+       st.sampled_from(["trim", "mad", "iqr", "sigma_clip", "huber"]))
 def test_integer_weights_give_the_repeated_values(pairs, method):
     x = np.array([p[0] for p in pairs], dtype=float) * 0.75
     w = np.array([p[1] for p in pairs])
@@ -436,9 +436,8 @@ def test_weights_grouped_and_errors():
     # float32 data with small integer weights: float32 throughout
     r32 = rs.aggregate(x.astype(np.float32), weights=w)
     assert r32.center == pytest.approx(rs.aggregate(x, weights=w).center, rel=1e-5)
-    for method in ("sigma_clip", "adjbox"):
-        with pytest.raises(ValueError, match="weights are supported by the methods"):
-            rs.aggregate(x, weights=w, method=method)
+    with pytest.raises(ValueError, match="weights are supported by the methods"):
+        rs.aggregate(x, weights=w, method="adjbox")
     with pytest.raises(ValueError, match="bootstrap"):
         rs.aggregate(x, weights=w, ci="bootstrap")
     with pytest.raises(ValueError, match="proportion"):
@@ -448,6 +447,45 @@ def test_weights_grouped_and_errors():
     with pytest.raises(ValueError, match="shape"):
         rs.aggregate(x, weights=w[:-1])
     assert np.isnan(rs.aggregate(x, weights=w).ci[0])  # no analytic weighted trimmed interval
+
+
+def test_weighted_sigma_clip():
+    # the repeated sample, +-inf (always cut, never in the statistics), NaN under each
+    # policy, zero weights, and float32; astropy's sigma_clip on the repeated values
+    rng = np.random.default_rng(11)
+    x = np.concatenate([rng.normal(10, 2, 400), [60.0, -45.0, 80.0, np.inf, -np.inf]])
+    w = rng.integers(0, 4, x.size)
+    w[-7:] = [2, 1, 3, 1, 2, 1, 1]
+    rw = rs.aggregate(x, weights=w, method="sigma_clip")
+    rr = rs.aggregate(np.repeat(x, w), method="sigma_clip")
+    assert (rw.lower_cut, rw.upper_cut) == (rr.lower_cut, rr.upper_cut)
+    np.testing.assert_allclose((rw.center, rw.scale), (rr.center, rr.scale), rtol=1e-13)
+    assert rw.labels[-1] == -1 and rw.labels[-2] == 1  # the infinities
+    assert (rw.labels[-5:-2] != 0).all() and not rw.labels[w == 0].any()
+    assert rw.n == np.count_nonzero(w) and rw.n_kept == rw.n - rw.n_low - rw.n_high
+    from astropy.stats import sigma_clip
+    rep = np.repeat(x, w)
+    rep = rep[np.isfinite(rep)]  # (astropy warns on the infinities it drops)
+    m = sigma_clip(rep, sigma=3, maxiters=None, cenfunc="median",
+                                 stdfunc="mad_std")
+    kept = rep[~m.mask]
+    np.testing.assert_allclose(rw.center, kept.mean(), rtol=1e-13)
+    np.testing.assert_allclose(rw.scale, kept.std(ddof=1), rtol=1e-12)
+    # NaN: propagate gives NaN throughout, omit drops it, raise raises
+    xn = x.copy()
+    xn[3] = np.nan
+    assert np.isnan(rs.aggregate(xn, weights=w + 1, method="sigma_clip").center)
+    ro = rs.aggregate(xn, weights=w + 1, method="sigma_clip", nan_policy="omit")
+    keep = ~np.isnan(xn)
+    assert ro.center == rs.aggregate(xn[keep], weights=(w + 1)[keep], method="sigma_clip").center
+    with pytest.raises(ValueError, match="nan values"):
+        rs.aggregate(xn, weights=w + 1, method="sigma_clip", nan_policy="raise")
+    # only infinities with weight: nothing to clip from (every statistic NaN)
+    ri = rs.aggregate(np.array([np.inf, 1.0]), weights=np.array([1.0, 0.0]),
+                      method="sigma_clip")
+    assert np.isnan(ri.center) and np.isnan(ri.lower_cut)
+    r32 = rs.aggregate(x.astype(np.float32), weights=w, method="sigma_clip")
+    assert r32.center == pytest.approx(rw.center, rel=1e-5)
 
 
 # ---- method="fit" --------------------------------------------------------------------

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "robstat/core/names.hpp"
+
 namespace robstat {
 
 /// What to do with NaN in the input (contract, see docs/conventions.md).
@@ -143,17 +145,16 @@ namespace detail {
 
 namespace robstat {
 
+inline constexpr named<nan_policy> nan_policy_names[] = {
+    { "propagate", nan_policy::propagate },
+    { "omit", nan_policy::omit },
+    { "raise", nan_policy::raise },
+};
+
 /// Parse "propagate" / "omit" / "raise" (the Python spelling).
 inline nan_policy parse_nan_policy(std::string_view s)
 {
-    if (s == "propagate")
-        return nan_policy::propagate;
-    if (s == "omit")
-        return nan_policy::omit;
-    if (s == "raise")
-        return nan_policy::raise;
-    throw std::invalid_argument(
-        "nan_policy must be 'propagate', 'omit' or 'raise' (got '" + std::string(s) + "')");
+    return parse_name(s, nan_policy_names, "nan_policy");
 }
 
 } // namespace robstat

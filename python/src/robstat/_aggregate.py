@@ -347,9 +347,10 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         interval of the repeated values. Methods ``trim`` (floor(trim * W) weight cut per
         tail, a value straddling a cut keeps the part of its weight inside and is labelled
         0), ``mad`` and ``iqr`` (weighted median, MAD and quartiles; centre and scale the
-        weighted mean and SD of the kept values) and ``huber`` (weighted Huber with the
-        weighted MAD, weighted sandwich interval); ``sigma_clip``, ``adjbox``, counts
-        (``ntrim``) and ``ci="bootstrap"`` raise ValueError. Labels and counts are per
+        weighted mean and SD of the kept values), ``sigma_clip`` (each round the weighted
+        median and MAD of the finite values still kept, as on the repeated values),
+        ``huber`` (weighted Huber with the weighted MAD, weighted sandwich interval) and
+        ``fit``; ``adjbox``, counts (``ntrim``) and ``ci="bootstrap"`` raise ValueError. Labels and counts are per
         value; zero-weight values are absent (label 0, counted nowhere). The weighted trimmed
         mean has no analytic interval (NaN).
     groups : array_like, pandas Series or DataFrame, optional
