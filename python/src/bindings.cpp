@@ -75,6 +75,15 @@ PYBIND11_MODULE(_core, m)
         },
         py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
     m.def(
+        "std",
+        [](const py::array& a, double ddof, const std::string& nan, long workers) {
+            auto args = args_with_nan(nan);
+            args.ddof = ddof;
+            args.min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
+            return run(a, &T::stddev, args, workers, cost_sum);
+        },
+        py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
+    m.def(
         "median",
         [](const py::array& a, const std::string& nan, long workers) {
             return run(a, &T::median, args_with_nan(nan), workers);
