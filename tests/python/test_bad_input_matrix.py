@@ -32,7 +32,9 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 import robstat
+import robstat.scipy as rsp
 import scipy.stats as st
+import scipy.stats.mstats as mst
 from conftest import REDUCTIONS, TRANSFORMS
 
 try:
@@ -229,11 +231,24 @@ def test_every_public_name_has_a_row():
 
 def test_docs_table_lists_every_function():
     import pathlib
-    doc = (pathlib.Path(__file__).parents[2] / "docs" / "bad-input.md").read_text()
+    doc = " ".join((pathlib.Path(__file__).parents[2] / "docs" / "bad-input.md").read_text()
+                   .split())
     for name in FAMILY:
         assert f"`{name}`" in doc, name
     n_cells = len(SPECS) * len(CLASSES)
     assert f"{len(SPECS)} functions × {len(CLASSES)} input classes = {n_cells} cells" in doc
+    n_scipy = len(SCIPY_ROWS) * len(CLASSES)
+    assert (f"{len(SCIPY_ROWS)} SciPy drop-ins of `robstat.scipy` × {len(CLASSES)} input "
+            f"classes = {n_scipy} cells") in doc
+    assert f"{n_cells + n_scipy} cells in all" in doc
+    for name in SCIPY_ROWS:
+        assert f"`{name}`" in doc, name
+
+
+def test_every_scipy_dropin_has_a_row():
+    functions = {n for n in rsp.__all__ if callable(getattr(rsp, n))
+                 and not isinstance(getattr(rsp, n), type)}
+    assert functions == set(SCIPY_ROWS)
 
 
 def test_not_data_names():
@@ -594,3 +609,112 @@ def test_matrix_size():
     # 39 data-taking functions (every callable of __all__ but simd_arch) x 17 classes
     assert len(SPECS) == 39 and len(CLASSES) == 17
     assert len(SPECS) == sum(1 for n in robstat.__all__ if FAMILY[n] != "not_data")
+
+
+# ---- robstat.scipy: the drop-ins, against SciPy itself ------------------------------------
+# Each drop-in x the same input classes: the outcome is SciPy's (the same values, or an
+# exception of the same type), except in the documented cells of SCIPY_DEVIATIONS.
+
+
+def _winsorized_filled(mod, x, **k):
+    w = (mst if mod is st else mod).winsorize(x, (0.1, 0.1), **k)
+    return np.ma.filled(np.ma.asarray(w).astype(float), np.nan)
+
+
+SCIPY_ROWS = {  # name -> (call(module, x, **kw), unit power of the result)
+    "trim_mean": (lambda m, x, **k: m.trim_mean(x, 0.1, **k), 1),
+    "trimboth": (lambda m, x, **k: np.sort(m.trimboth(x, 0.1, **k), axis=-1), 1),
+    "trim1": (lambda m, x, **k: np.sort(m.trim1(x, 0.1, **k), axis=-1), 1),
+    "tmean": (lambda m, x, **k: m.tmean(x, **k), 1),
+    "tvar": (lambda m, x, **k: m.tvar(x, **k), 2),
+    "tstd": (lambda m, x, **k: m.tstd(x, **k), 1),
+    "tsem": (lambda m, x, **k: m.tsem(x, **k), 1),
+    "tmin": (lambda m, x, **k: m.tmin(x, **k), 1),
+    "tmax": (lambda m, x, **k: m.tmax(x, **k), 1),
+    "median_abs_deviation": (lambda m, x, **k: m.median_abs_deviation(x, **k), 1),
+    "iqr": (lambda m, x, **k: m.iqr(x, **k), 1),
+    "zscore": (lambda m, x, **k: m.zscore(x, **k), 0),
+    "sigmaclip": (lambda m, x, **k: m.sigmaclip(x, **k)[0], 1),
+    "winsorize": (_winsorized_filled, 1),
+}
+
+# Cells where robstat.scipy deliberately differs from SciPy (docs/bad-input.md, docs/scipy.md)
+SCIPY_DEVIATIONS = {
+    ("tmean", "bool"): "SciPy's masked mean of a bool array is 1.0; robstat: the fraction of True",
+    ("iqr", "bool"): "SciPy rejects bool; robstat's dtype contract takes bools as 0/1",
+}
+
+
+def _scipy_outcome(call, mod, x, kw):
+    before = _digest(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = ("ok", np.asarray(call(mod, x, **kw), dtype=np.float64))
+        except Exception as e:  # noqa: BLE001 - the exception type is the outcome
+            res = ("exc", type(e))
+    if mod is rsp:
+        assert _digest(x) == before, "the input array was modified"
+    return res
+
+
+def _scipy_input(cls):
+    ro = DATA.copy()
+    ro.flags.writeable = False
+    return {
+        "empty": (np.array([]), {}),
+        "zero_d": (np.array(2.5), {}),
+        "all_nan": (np.full(6, np.nan), {}),
+        "nan_propagate": (np.r_[DATA, np.nan], {"nan_policy": "propagate"}),
+        "nan_omit": (np.r_[DATA, np.nan], {"nan_policy": "omit"}),
+        "nan_raise": (np.r_[DATA, np.nan], {"nan_policy": "raise"}),
+        "inf": (np.r_[DATA, np.inf, -np.inf], {}),
+        "int": (np.arange(12) % 5, {}),
+        "bool": (np.arange(12) % 3 == 0, {}),
+        "readonly": (ro, {}),
+        "noncontiguous": (np.repeat(DATA, 3)[1::3], {}),
+        "negative_stride": (DATA[::-1], {}),
+        "wrong_axis": (DATA.reshape(3, 4), {"axis": 2}),
+        "invalid_param": (DATA, {"nan_policy": "ignore"}),
+    }[cls]
+
+
+@pytest.mark.parametrize("cls", list(CLASSES))
+@pytest.mark.parametrize("name", list(SCIPY_ROWS))
+def test_scipy_cell(name, cls):
+    with np.errstate(all="ignore"):
+        _scipy_cell(name, cls)
+
+
+def _scipy_cell(name, cls):
+    call, power = SCIPY_ROWS[name]
+    if cls == "object_or_str":  # robstat's dtype contract: never converted silently
+        for x in (np.array([1.0, 2.0, 3.0], dtype=object), np.array(["1", "2", "3"])):
+            assert _scipy_outcome(call, rsp, x, {}) == ("exc", TypeError)
+        return
+    if cls in ("huge", "denormal"):  # SciPy over/underflows here: equivariance instead
+        x = (np.r_[1e308, -1e308, 1.5e308, 1e308, -1.7e308, 1e308, 0.9e308, -1.2e308]
+             if cls == "huge" else np.ldexp(DATA, -1062))
+        k = 600 if cls == "huge" else -900
+        kind, got = _scipy_outcome(call, rsp, x, {})
+        kind_s, ref = _scipy_outcome(call, rsp, np.ldexp(x, -k), {})
+        assert kind == kind_s == "ok"
+        ref = np.ldexp(ref, k * power) if power else ref
+        if cls == "huge":
+            close(got, ref, rtol=1e-13)
+        else:
+            close(got, ref, rtol=2e-3, atol=0 if power == 1 else 1e-320)
+        return
+    x, kw = _scipy_input(cls)
+    got = _scipy_outcome(call, rsp, x, kw)
+    if (name, cls) in SCIPY_DEVIATIONS:
+        assert got[0] == "ok"
+        close(got[1], _scipy_outcome(call, rsp, x.astype(np.float64), kw)[1])
+        return
+    exp = _scipy_outcome(call, st, x, kw)
+    assert got[0] == exp[0], (got, exp)
+    if got[0] == "exc":
+        assert issubclass(got[1], exp[1]) or issubclass(exp[1], got[1]), (got, exp)
+    else:
+        assert got[1].shape == exp[1].shape
+        close(got[1], exp[1], rtol=1e-12)
