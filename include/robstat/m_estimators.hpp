@@ -539,6 +539,15 @@ namespace detail {
         return th + k * k * (1.0 - th) - 2.0 * k * dnorm;
     }
 
+    /// 1, or the power of two to multiply the data by (exact; the estimators are
+    /// location-scale equivariant) so that values of magnitude `big` (the centre,
+    /// c times the scale) neither overflow (near DBL_MAX) nor lose digits (subnormal).
+    template <class Arch> double magnitude_unit(double big) noexcept
+    {
+        const int e = big > 0 ? std::clamp(std::ilogb(big), -2000, 2000) : 0;
+        return e > 960 || e < -960 ? std::ldexp(1.0, std::clamp(-e, -1000, 1000)) : 1.0;
+    }
+
     /// Huber's proposal 2 as MASS::hubers: from mu = median, s = MAD, repeat
     ///   y = clip(x, mu - k s, mu + k s); mu1 = mean(y);
     ///   s1 = sqrt(sum((y - mu1)^2) / ((n - 1) beta(k)))
@@ -581,6 +590,12 @@ namespace detail {
         const W* data = lane_values<Arch>(x, p, ws, n, nan_result);
         const double beta = huber_beta(k);
         const double nd = static_cast<double>(n);
+        // Iterate in units of 2^e (exact, location-scale equivariant) when mu -+ k s
+        // could overflow (values near DBL_MAX) or the values are subnormal: 1 otherwise.
+        const double unit = magnitude_unit<Arch>(std::max(std::fabs(mu0), k * s0));
+        mu0 *= unit;
+        s0 *= unit;
+        const batch vunit(unit);
         bool converged = false;
         std::size_t it = 0;
         while (it < maxiter) {
@@ -593,7 +608,7 @@ namespace detail {
             fixed_order_sums<Arch, 2> sums;
             for_each_block<Arch>(data, static_cast<const W*>(nullptr), n,
                 [&](std::size_t b, const batch& xv, const batch&, auto ok) {
-                    const batch y = vmin<Arch>(vmax<Arch>(xv, vlo), vhi);
+                    const batch y = vmin<Arch>(vmax<Arch>(xv * vunit, vlo), vhi);
                     const batch z = xsimd::select(ok, (y - vmu) / vs, zero);
                     sums.add(0, b, z);
                     sums.add(1, b, z * z);
@@ -613,7 +628,7 @@ namespace detail {
             if (!(s0 > 0) || !std::isfinite(s0) || !std::isfinite(mu0))
                 break;
         }
-        put(mu0, s0, converged ? 1.0 : 0.0, it);
+        put(mu0 / unit, s0 / unit, converged ? 1.0 : 0.0, it);
     }
 
     // ---- Tukey's biweight (astropy.stats) ------------------------------------------------
@@ -660,12 +675,14 @@ namespace detail {
         bool nan_result = false;
         const W* data = lane_values<Arch>(x, p, ws, n, nan_result);
         ws.n_used = n_used;
-        const double cm = c * mad_raw;
-        const batch vm(center), vcm(cm), one(1.0), zero(0.0);
+        // in units of 2^e when c MAD or x - M could overflow, or the data are subnormal
+        const double unit = magnitude_unit<Arch>(std::max(std::fabs(center), c * mad_raw));
+        const double cm = c * (mad_raw * unit);
+        const batch vm(center * unit), vcm(cm), one(1.0), zero(0.0), vunit(unit);
         fixed_order_sums<Arch, 2> sums;
         for_each_block<Arch>(data, static_cast<const W*>(nullptr), n,
             [&](std::size_t b, const batch& xv, const batch&, auto ok) {
-                const batch d = xv - vm;
+                const batch d = xv * vunit - vm;
                 const batch u = d / vcm;
                 const batch a = one - u * u;
                 const auto keep = ok & (xsimd::abs(u) < one);
@@ -673,7 +690,7 @@ namespace detail {
                 sums.add(0, b, xsimd::select(keep, d * wt, zero));
                 sums.add(1, b, xsimd::select(keep, wt, zero));
             });
-        return static_cast<W>(center + sums.total(0) / sums.total(1));
+        return static_cast<W>(center + sums.total(0) / sums.total(1) / unit);
     }
 
     /// astropy.stats.biweight_midvariance (or its square root, biweight_scale):
@@ -698,12 +715,15 @@ namespace detail {
         bool nan_result = false;
         const W* data = lane_values<Arch>(x, p, ws, n, nan_result);
         ws.n_used = n_used;
-        const double cm = c * mad_raw;
-        const batch vm(center), vcm(cm), one(1.0), five(5.0), zero(0.0);
+        // in units of 2^e when c MAD, x - M or d^2 could overflow, or the data are
+        // subnormal: the scale is then finite whenever it is a double
+        const double unit = magnitude_unit<Arch>(std::max(std::fabs(center), c * mad_raw));
+        const double cm = c * (mad_raw * unit);
+        const batch vm(center * unit), vcm(cm), one(1.0), five(5.0), zero(0.0), vunit(unit);
         fixed_order_sums<Arch, 3> sums;
         for_each_block<Arch>(data, static_cast<const W*>(nullptr), n,
             [&](std::size_t b, const batch& xv, const batch&, auto ok) {
-                const batch d = xv - vm;
+                const batch d = xv * vunit - vm;
                 const batch u = d / vcm;
                 const auto keep = ok & (xsimd::abs(u) < one);
                 const batch u2 = u * u;
@@ -715,7 +735,8 @@ namespace detail {
             });
         const double f1 = sums.total(0), f2 = sums.total(1);
         const double count = modify_sample_size ? sums.total(2) : static_cast<double>(n);
-        return finish(count * f1 / (f2 * f2));
+        const double v = count * f1 / (f2 * f2); // in units of unit^-2
+        return static_cast<W>(take_sqrt ? std::sqrt(v) / unit : v / unit / unit);
     }
 
 } // namespace detail

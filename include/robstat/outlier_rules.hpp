@@ -204,7 +204,7 @@ namespace detail {
         }
         if (f.by_zscore) {
             for (std::size_t i = 0; i < x.size; ++i) {
-                const W z = (static_cast<W>(x[i]) - f.center) / f.denom;
+                const W z = robust_score<Arch>(static_cast<W>(x[i]), f.center, W(1), f.denom);
                 out[i] = z > f.threshold ? W(1) : (z < -f.threshold ? W(-1) : W(0));
             }
         } else {

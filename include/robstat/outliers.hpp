@@ -85,7 +85,11 @@ namespace detail {
             [&](const W* src, W* dst, std::size_t m) {
                 simd::scaled_difference<Arch>(src, dst, m, med, f, denom);
             },
-            [&](W v) { return f == W(1) ? (v - med) / denom : f * (v - med) / denom; });
+            [&](W v) { return robust_score<Arch>(v, med, f, denom); });
+        // the SIMD pass gives +-inf where x - median overflows: redo those from halves
+        for (std::size_t i = 0; i < x.size; ++i)
+            if (std::isinf(out[i]))
+                out[i] = robust_score<Arch>(static_cast<W>(x[i]), med, f, denom);
     }
 
 } // namespace detail

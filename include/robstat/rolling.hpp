@@ -831,8 +831,8 @@ namespace detail {
             if (scale)
                 scale[t] = sc;
             const W xt = static_cast<W>(x[t]);
-            return static_cast<W>((static_cast<double>(xt) - static_cast<double>(mm.first))
-                / static_cast<double>(sc));
+            return static_cast<W>(robust_score<void>(static_cast<double>(xt),
+                static_cast<double>(mm.first), 1.0, static_cast<double>(sc)));
         }
     };
 

@@ -13,10 +13,26 @@ inline constexpr double iqr_normal_scale = 0.7413011092528010;
 
 namespace detail {
 
+    /// The robust score f (v - c) / d, also when v - c overflows (|v| or |c| beyond
+    /// half the largest finite value): then from the halves (exact), so finite data
+    /// with a finite scale never scores +-inf. Arch-templated: it is compiled into
+    /// each instruction set's kernels.
+    template <class Arch, class W> W robust_score(W v, W c, W f, W d) noexcept
+    {
+        const W diff = v - c;
+        if (std::isinf(diff) && std::isfinite(v) && std::isfinite(c))
+            return f * ((v * W(0.5) - c * W(0.5)) / d) * W(2);
+        return f == W(1) ? diff / d : f * diff / d;
+    }
+
     /// Two-pass variance: mean first, then the corrected sum of squared deviations.
+    /// take_sqrt: the standard deviation, from the same sums (a power of two taken
+    /// out first when the squares overflow or underflow, so that it is finite and
+    /// nonzero whenever the exact value is: std(+-1e308) is not inf, the std of
+    /// subnormal values is not 0, although their variances are).
     template <class Arch, class T>
-    result_t<T> var_lane(
-        strided_span<const T> x, double ddof, nan_policy p, workspace<result_t<T>>& ws)
+    result_t<T> var_lane(strided_span<const T> x, double ddof, nan_policy p,
+        workspace<result_t<T>>& ws, bool take_sqrt = false)
     {
         using W = result_t<T>;
         auto finish = [&](const W* data, std::size_t n) -> W {
@@ -30,10 +46,28 @@ namespace detail {
                 // finite data whose squared deviations overflow: square them
                 // scaled by 2^-512 (exact) and scale back; a variance beyond
                 // DBL_MAX is then inf, never NaN.
+                // (the standard deviation is finite: scale further, so that the sum of
+                // up to 2^63 squares cannot overflow)
+                if (take_sqrt) {
+                    const double small = simd::sum_sq_dev<Arch>(data, n, m, 0x1p-600);
+                    return static_cast<W>(std::sqrt(std::max(small, 0.0) / dof) * 0x1p600);
+                }
                 const double small = simd::sum_sq_dev<Arch>(data, n, m, 0x1p-512);
                 return static_cast<W>(std::max(small, 0.0) / dof * 0x1p512 * 0x1p512);
             }
-            return static_cast<W>(std::max(ssd, 0.0) / dof);
+            if (take_sqrt && ssd < 0x1p-968 && std::fabs(m) < 0x1p500) {
+                // every deviation is below 2^-484: their squares lose digits or
+                // vanish; square them scaled by 2^512, or 2^1000 for subnormal ones
+                // (exact, and finite as |x| < 2^501, resp. 2^20)
+                const double big = simd::sum_sq_dev<Arch>(data, n, m, 0x1p512);
+                if (big < 0x1p-968 && std::fabs(m) < 0x1p20) {
+                    const double huge = simd::sum_sq_dev<Arch>(data, n, m, 0x1p1000);
+                    return static_cast<W>(std::sqrt(std::max(huge, 0.0) / dof) * 0x1p-1000);
+                }
+                return static_cast<W>(std::sqrt(std::max(big, 0.0) / dof) * 0x1p-512);
+            }
+            const double v = std::max(ssd, 0.0) / dof;
+            return static_cast<W>(take_sqrt ? std::sqrt(v) : v);
         };
         if (x.contiguous() && std::is_same_v<T, W>) {
             const W* data = reinterpret_cast<const W*>(x.data);
@@ -105,11 +139,14 @@ result_t<T> var(strided_span<T> x, double ddof = 0, options o = {})
         { x.data, x.size, x.stride }, ddof, o.nan, ws);
 }
 
-/// Standard deviation: sqrt(var(x, ddof)).
+/// Standard deviation: sqrt(var(x, ddof)), finite and nonzero whenever the exact
+/// value is (also when the variance overflows or underflows).
 template <class T, class Arch = xsimd::default_arch>
 result_t<T> stddev(strided_span<T> x, double ddof = 0, options o = {})
 {
-    return std::sqrt(var<T, Arch>(x, ddof, o));
+    workspace<result_t<T>> ws;
+    return detail::var_lane<Arch, std::remove_cv_t<T>>(
+        { x.data, x.size, x.stride }, ddof, o.nan, ws, true);
 }
 
 /// Median absolute deviation about the median, times `scale`

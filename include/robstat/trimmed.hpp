@@ -18,7 +18,10 @@
 // the lane), so that the lane is reported as small.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
+#include <vector>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
@@ -213,11 +216,30 @@ namespace detail {
         return done;
     }
 
+    /// 0, or the power of two 2^e to divide the lane by so that its moments neither
+    /// overflow nor underflow: the cut points are finite but a mean or a sum of squares
+    /// is not (values near DBL_MAX), or the values are so small that their squares
+    /// lose their digits (below 2^-480).
+    inline int moments_rescale_exponent(const trim_moments& m) noexcept
+    {
+        const double big = std::max(std::fabs(m.lo), std::fabs(m.hi));
+        if (!std::isfinite(big) || big == 0)
+            return 0;
+        const int e = std::ilogb(big);
+        const bool overflow = !(std::isfinite(m.tmean) && std::isfinite(m.wmean)
+            && std::isfinite(m.ssd_t) && std::isfinite(m.ssd_w));
+        return overflow || e < -480 ? e : 0;
+    }
+
     /// Runs trimmed_moments and returns fin(m), or NaN (ws.n_used = 0 when
-    /// `enough(m)` is false: too few values).
+    /// `enough(m)` is false: too few values). fin's result has the unit of x to the
+    /// `power`: when the moments over/underflow (moments_rescale_exponent) they are
+    /// taken on the lane scaled by 2^-e (exact) and fin's result is scaled back by
+    /// 2^(power e), so a finite spread of finite values is never NaN. *exponent
+    /// (if given) receives e (0 when nothing was scaled).
     template <class Arch, class T, class Enough, class Fin>
     result_t<T> with_trim_moments(strided_span<const T> x, const trim_spec& t, nan_policy p,
-        workspace<result_t<T>>& ws, Enough&& enough, Fin&& fin)
+        workspace<result_t<T>>& ws, Enough&& enough, Fin&& fin, int power, int* exponent = nullptr)
     {
         using W = result_t<T>;
         trim_moments m;
@@ -227,7 +249,19 @@ namespace detail {
             ws.n_used = 0;
             return quiet_nan<W>();
         }
-        return static_cast<W>(fin(m));
+        const int e = moments_rescale_exponent(m);
+        if (exponent)
+            *exponent = e;
+        if (e == 0)
+            return static_cast<W>(fin(m));
+        std::vector<W> scaled(x.size);
+        for (std::size_t i = 0; i < x.size; ++i)
+            scaled[i] = static_cast<W>(std::ldexp(static_cast<double>(x[i]), -e));
+        const std::size_t n_used = ws.n_used;
+        trimmed_moments<Arch>(
+            strided_span<const W> { scaled.data(), scaled.size(), 1 }, t, p, ws, m);
+        ws.n_used = n_used;
+        return static_cast<W>(std::ldexp(fin(m), power * e));
     }
 
     template <class Arch, class T>
@@ -236,7 +270,7 @@ namespace detail {
     {
         return with_trim_moments<Arch>(
             x, t, p, ws, [&](const trim_moments& m) { return static_cast<double>(m.h) - ddof > 0; },
-            [&](const trim_moments& m) { return m.ssd_t / (static_cast<double>(m.h) - ddof); });
+            [&](const trim_moments& m) { return m.ssd_t / (static_cast<double>(m.h) - ddof); }, 2);
     }
 
     template <class Arch, class T>
@@ -245,7 +279,7 @@ namespace detail {
     {
         return with_trim_moments<Arch>(
             x, t, p, ws, [&](const trim_moments& m) { return static_cast<double>(m.n) - ddof > 0; },
-            [&](const trim_moments& m) { return m.ssd_w / (static_cast<double>(m.n) - ddof); });
+            [&](const trim_moments& m) { return m.ssd_w / (static_cast<double>(m.n) - ddof); }, 2);
     }
 
     /// Yuen's standard error: sqrt(ssd_w / (h (h - 1))) = sqrt((n - 1) s_w^2 / (h (h - 1))).
@@ -260,7 +294,7 @@ namespace detail {
         strided_span<const T> x, trim_spec t, nan_policy p, workspace<result_t<T>>& ws)
     {
         return with_trim_moments<Arch>(
-            x, t, p, ws, [](const trim_moments& m) { return m.h >= 2; }, yuen_se);
+            x, t, p, ws, [](const trim_moments& m) { return m.h >= 2; }, yuen_se, 1);
     }
 
     /// Two-sided quantile of Student's t with df degrees of freedom: t such that
@@ -293,20 +327,24 @@ namespace detail {
     {
         using W = result_t<T>;
         bool ok = false;
+        double upper = 0;
+        int e = 0;
         const W c = with_trim_moments<Arch>(
             x, t, p, ws, [](const trim_moments& m) { return m.h >= 2; },
             [&](const trim_moments& m) {
                 const double half
                     = t_critical(static_cast<double>(m.h) - 1.0, confidence, ws) * yuen_se(m);
-                out[out_stride] = static_cast<W>(m.tmean + half);
+                upper = m.tmean + half;
                 ok = true;
                 return m.tmean - half;
-            });
+            },
+            1, &e);
         if (!ok) {
             out[0] = out[out_stride] = quiet_nan<W>();
             return;
         }
         out[0] = c;
+        out[out_stride] = static_cast<W>(std::ldexp(upper, e));
     }
 
     /// The 0-based ranks (at most 2) of Tukey's lower hinge and upper hinge of n

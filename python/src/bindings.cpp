@@ -64,16 +64,19 @@ PYBIND11_MODULE(_core, m)
             return run(a, &T::mean, args_with_nan(nan), workers, cost_sum);
         },
         py::arg("a"), py::arg("nan"), py::arg("workers") = 1);
-    m.def(
-        "var",
-        [](const py::array& a, double ddof, const std::string& nan, long workers) {
+    // var and std: a ddof, and n - ddof <= 0 exactly when n <= floor(ddof)
+    const auto with_ddof = [](auto entry) {
+        return [entry](const py::array& a, double ddof, const std::string& nan, long workers) {
             auto args = args_with_nan(nan);
             args.ddof = ddof;
-            // n - ddof <= 0 exactly when n <= floor(ddof)
             args.min_used = ddof > 0 ? static_cast<std::size_t>(std::floor(ddof)) : 0;
-            return run(a, &T::var, args, workers, cost_sum);
-        },
-        py::arg("a"), py::arg("ddof"), py::arg("nan"), py::arg("workers") = 1);
+            return run(a, entry, args, workers, cost_sum);
+        };
+    };
+    m.def("var", with_ddof(&T::var), py::arg("a"), py::arg("ddof"), py::arg("nan"),
+        py::arg("workers") = 1);
+    m.def("std", with_ddof(&T::stddev), py::arg("a"), py::arg("ddof"), py::arg("nan"),
+        py::arg("workers") = 1);
     m.def(
         "median",
         [](const py::array& a, const std::string& nan, long workers) {

@@ -372,3 +372,29 @@ TEMPLATE_TEST_CASE("scale: the input is never modified", "[scale]", float, doubl
         check_estimators_keep_input(scale_estimators<T>(), x, 2);
     }
 }
+
+TEST_CASE("scale: stddev finite when the variance overflows, nonzero when it underflows",
+    "[scale][bad-input]")
+{
+    const auto scaled = [](std::vector<double> x, int e) {
+        for (auto& v : x)
+            v = std::ldexp(v, e);
+        return x;
+    };
+    // +-1e308: the variance is beyond DBL_MAX, the standard deviation is not
+    const std::vector<double> huge { 1e308, -1e308, 1.5e308, 1e308, -1.7e308, 1e308, 0.9e308,
+        -1.2e308 };
+    CHECK(std::isinf(robstat::var(huge)));
+    const double sd = std::ldexp(robstat::stddev(scaled(huge, -600)), 600);
+    CHECK(std::isfinite(sd));
+    CHECK(robstat::stddev(huge) == Approx(sd).epsilon(1e-14));
+    // subnormal values: the variance underflows to 0, the standard deviation does not
+    const std::vector<double> tiny = scaled({ 1.5, 3.0, -2.0, 7.0, 0.25, 4.0 }, -1062);
+    CHECK(robstat::var(tiny) == 0.0);
+    const double tiny_sd = std::ldexp(robstat::stddev(scaled(tiny, 900)), -900);
+    CHECK(tiny_sd > 0);
+    CHECK(robstat::stddev(tiny) == Approx(tiny_sd).epsilon(2e-3));
+    // constant data near the overflow threshold stay at 0
+    const std::vector<double> flat { 1e300, 1e300, 1e300 };
+    CHECK(robstat::stddev(flat) == 0.0);
+}

@@ -370,17 +370,27 @@ namespace detail::fit {
 
         switch (f) {
         case family::normal: {
+            // sums in units of 2^e (exact) when the sum, x - loc or its square would
+            // overflow (values near DBL_MAX) or underflow (subnormal values)
+            const double big = std::max(std::fabs(d.xmin), std::fabs(d.xmax));
+            const int e = std::isfinite(big) && big > 0 ? std::ilogb(big) : 0;
+            const double u
+                = e > 500 || e < -500 ? std::ldexp(1.0, std::clamp(-e, -1000, 1000)) : 1.0;
             if (free(0))
-                p[0] = d.wmean([](double x) { return x; });
+                p[0] = d.wmean([u](double x) { return x * u; }) / u;
             if (free(1)) {
-                const double m = p[0];
-                p[1] = std::sqrt(d.wmean([m](double x) { return (x - m) * (x - m); }));
+                const double mu = p[0] * u;
+                p[1] = std::sqrt(d.wmean([u, mu](double x) {
+                    const double z = x * u - mu;
+                    return z * z;
+                })) / u;
                 if (!(p[1] > 0))
                     fail(f, "all values equal loc: the scale MLE is 0");
                 // at the scale MLE, sum((x - loc)^2) = W scale^2: the loglik and the
                 // observed information follow without another pass over the data
                 const double s2 = p[1] * p[1];
-                closed_ll = -W * (0.5 * std::log(s2) + half_log_2pi + 0.5);
+                const double log_scale = std::isnormal(s2) ? 0.5 * std::log(s2) : std::log(p[1]);
+                closed_ll = -W * (log_scale + half_log_2pi + 0.5);
                 has_ll = has_cov = true;
                 if (free(0))
                     cov(0, 0) = s2 / W;

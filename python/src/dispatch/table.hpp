@@ -132,6 +132,7 @@ struct entry {
 #define ROBSTAT_DISPATCH_ENTRIES(X)                                                                \
     X(mean, reduce, d::mean_lane<A>(x, nan, ws))                                                   \
     X(var, reduce, d::var_lane<A>(x, a.ddof, nan, ws))                                             \
+    X(stddev, reduce, d::var_lane<A>(x, a.ddof, nan, ws, true))                                    \
     X(median, reduce, d::median_lane<A>(x, nan, ws))                                               \
     X(trimmed_mean, reduce, d::trimmed_mean_lane<A>(x, trim, nan, ws))                             \
     X(winsorized_mean, reduce, d::winsorized_mean_lane<A>(x, trim, nan, ws))                       \

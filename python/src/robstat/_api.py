@@ -522,17 +522,17 @@ def var(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
 def std(x: npt.ArrayLike, ddof: float = 0, *, axis: Axis = None,
         nan_policy: str = "propagate", keepdims: bool = False,
         workers: int | None = None) -> Any:
-    """Standard deviation: ``sqrt(var(x, ddof))``."""
-    return _var(x, ddof, axis, nan_policy, keepdims, np.sqrt, workers)
+    """Standard deviation: ``sqrt(var(x, ddof))``, finite and nonzero whenever the
+    exact value is (also when the variance overflows, or underflows to 0)."""
+    return _var(x, ddof, axis, nan_policy, keepdims, _core.std, workers)
 
 
 def _var(x: npt.ArrayLike, ddof: float, axis: Axis, nan_policy: str, keepdims: bool,
-         post: Any, workers: int | None = None) -> Any:
+         fn: Any = None, workers: int | None = None) -> Any:
     if not np.isfinite(ddof) or ddof < 0:
         raise ValueError(f"ddof must be a finite number >= 0 (got {ddof!r})")
-    return _reduce(_core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
-                   what=f" (or have no more than ddof={ddof} values)", post=post,
-                   workers=workers)
+    return _reduce(fn or _core.var, x, axis, keepdims, float(ddof), _check_policy(nan_policy),
+                   what=f" (or have no more than ddof={ddof} values)", workers=workers)
 
 
 def median(x: npt.ArrayLike, *, axis: Axis = None, weights: npt.ArrayLike | None = None,

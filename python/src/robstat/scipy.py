@@ -392,6 +392,12 @@ def _partition_keep(x: np.ndarray, lo_rank: int, hi_rank: int) -> np.ndarray:
     n = x.shape[-1]
     keep_n = hi_rank - lo_rank + 1
     xf, _ = _api._as_float_array(x)
+    if xf.dtype.kind == "f" and np.isnan(xf).any():
+        # SciPy's ranks put NaN above every value (np.partition): rank by a stable sort
+        # (ties and NaN first come first), then keep the ranks in their original order
+        pos = np.sort(np.argsort(xf, axis=-1, kind="stable")[..., lo_rank:hi_rank + 1],
+                      axis=-1)
+        return np.take_along_axis(x, pos, axis=-1)
     if n > 1:
         q = [lo_rank / (n - 1), hi_rank / (n - 1)]
     else:
@@ -514,9 +520,17 @@ def _tvar_lanes(s: _Sample, limits: Any, inclusive: Any, ddof: Any
                 var = var0 * (n / (n - ddof))
     with np.errstate(all="ignore"):
         var = np.where(n - ddof > 0, var, np.nan).astype(var.dtype)
+        sd = np.sqrt(var)
+    if ddof >= 0 and np.isfinite(ddof) and not np.all(
+            (np.isfinite(sd) & (var > 2.0**-968)) | np.isnan(sd)):
+        # a variance that overflows or underflows: robstat.std takes the power of two
+        # out before the square root (finite, nonzero)
+        with _Quiet():
+            sd = np.asarray(_api.std(s.lanes, ddof, axis=-1, nan_policy=policy))
+        sd = np.where(n - ddof > 0, sd, np.nan).astype(var.dtype)
     if not nan_seen:
         _precision_warning(s.lanes, m, var0, removed)
-    return var, n
+    return var, n, sd
 
 
 def _precision_warning(lanes: np.ndarray, m: Any, var0: Any,
@@ -551,7 +565,7 @@ def tvar(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="
     by :func:`robstat.var` (two-pass, compensated). ``n - ddof <= 0`` gives NaN
     silently, as SciPy."""
     s = _Sample(a, axis, nan_policy)
-    var, _ = _tvar_lanes(s, limits, inclusive, ddof)
+    var, _, _ = _tvar_lanes(s, limits, inclusive, ddof)
     return s.finish(var, keepdims)
 
 
@@ -559,8 +573,8 @@ def tstd(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="
          keepdims=False):
     """``sqrt(tvar(...))`` (``scipy.stats.tstd``)."""
     s = _Sample(a, axis, nan_policy)
-    var, _ = _tvar_lanes(s, limits, inclusive, ddof)
-    return s.finish(np.sqrt(var), keepdims)
+    _, _, sd = _tvar_lanes(s, limits, inclusive, ddof)
+    return s.finish(sd, keepdims)
 
 
 def tsem(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="propagate",
@@ -568,9 +582,9 @@ def tsem(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="
     """``tstd(...) / sqrt(n)`` with ``n`` the values inside `limits`
     (``scipy.stats.tsem``)."""
     s = _Sample(a, axis, nan_policy)
-    var, n = _tvar_lanes(s, limits, inclusive, ddof)
+    var, n, sd = _tvar_lanes(s, limits, inclusive, ddof)
     with np.errstate(all="ignore"):
-        res = np.sqrt(var) / np.sqrt(np.asarray(n, dtype=var.dtype))
+        res = sd / np.sqrt(np.asarray(n, dtype=var.dtype))
     return s.finish(res, keepdims)
 
 
@@ -765,6 +779,10 @@ def zscore(a, axis=0, ddof=0, nan_policy="propagate"):
         var0 = _api.var(work, 0, axis=axis, nan_policy=policy, keepdims=True)
         if ddof == 0:
             sd = np.sqrt(var0)
+            if not np.all((np.isfinite(sd) & (var0 > 2.0**-968)) | np.isnan(sd)):
+                # a variance that overflows or underflows: robstat.std takes the power of
+                # two out before the square root (finite, nonzero)
+                sd = _api.std(work, 0, axis=axis, nan_policy=policy, keepdims=True)
         elif ddof > 0:
             sd = _api.std(work, ddof, axis=axis, nan_policy=policy, keepdims=True)
         else:
@@ -785,8 +803,11 @@ def zscore(a, axis=0, ddof=0, nan_policy="propagate"):
     if mask is not None and mask.any():
         ign = mask.reshape(-1) if axis is None else _api._lanes(mask, axes)
     _precision_warning(lanes, m_l, v_l, ign)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         z = (xf - mn) / sd
+        over = np.isinf(z) & np.isfinite(xf) & np.isfinite(sd)
+        if over.any():  # x - mean overflowed (|x| near DBL_MAX): from the halves, exact
+            z = np.where(over, (xf * 0.5 - mn * 0.5) / sd * 2, z).astype(z.dtype, copy=False)
         zero = sd <= np.abs(np.finfo(z.dtype).eps * mn)
     if zero.any():
         z[np.broadcast_to(zero, z.shape)] = np.nan
