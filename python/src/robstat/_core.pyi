@@ -46,7 +46,7 @@ def huber(
     a: _Floats, k: float, scale: Optional[float], nan: str, workers: int = 1
 ) -> Tuple[_Floats, int]: ...
 def huber_weighted(
-    a: _Floats, w: _Floats, k: float, scale: float, nan: str, workers: int = 1
+    a: _Floats, w: _Floats, k: float, scale: Optional[float], nan: str, workers: int = 1
 ) -> Tuple[_Floats, int]: ...
 def huber_joint(
     a: _Floats, k: float, tol: float, maxiter: int, nan: str, workers: int = 1
