@@ -17,7 +17,7 @@ CONFIG = Path(__file__).resolve().parents[2] / "include" / "robstat" / "config.h
 
 def header_version() -> str:
     text = CONFIG.read_text()
-    parts = [re.search(rf"^#define ROBSTAT_VERSION_{p} (\d+)$", text, re.M) for p in
+    parts = [re.search(rf"^#define ROBSTAT_VERSION_{p} (\d+)$", text, re.MULTILINE) for p in
              ("MAJOR", "MINOR", "PATCH")]
     assert all(parts), "config.hpp lost a ROBSTAT_VERSION_* macro"
     return ".".join(m.group(1) for m in parts if m)
@@ -32,7 +32,7 @@ def test_version_is_the_headers() -> None:
 def test_version_string_macro_is_built_from_the_parts() -> None:
     # ROBSTAT_VERSION is stringified from the three parts, never written by hand
     text = CONFIG.read_text()
-    body = re.search(r"#define ROBSTAT_VERSION\b(.*?)(?:\n\n|\Z)", text, re.S)
+    body = re.search(r"#define ROBSTAT_VERSION\b(.*?)(?:\n\n|\Z)", text, re.DOTALL)
     assert body is not None
     assert re.findall(r"ROBSTAT_VERSION_(MAJOR|MINOR|PATCH)", body.group(1)) == \
         ["MAJOR", "MINOR", "PATCH"]
