@@ -2,7 +2,10 @@
 #   make demo   set up, build, and run `robstat demo` (the bundled data sets, figures in build/demo)
 #   make test   set up, build, and run every check CI runs
 # Other targets: make test-qemu (the C++ tests and the module under emulated
-# older CPUs; part of make test), make bench (side-by-side benchmarks), make clean.
+# older CPUs; part of make test), make test-install (cmake --install, then the
+# examples against the installed copy; part of make test), make test-package
+# (sdist, wheel from it, test suite in a fresh venv; part of make test),
+# make bench (side-by-side benchmarks), make clean.
 
 SHELL   := /bin/bash
 PYTHON  ?= python3
@@ -13,7 +16,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES := $(shell find include python data -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
-.PHONY: all setup demo test build-cpp test-cpp test-python test-qemu bench clean
+.PHONY: all setup demo test build-cpp test-cpp test-python test-qemu test-install test-package \
+        bench clean
 
 all: test
 
@@ -41,7 +45,7 @@ setup: $(BUILD)/.apt $(VENV)/.robstat
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: test-cpp test-python test-qemu
+test: test-cpp test-python test-qemu test-install test-package
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
@@ -60,6 +64,20 @@ test-python: setup
 test-qemu: build-cpp setup
 	@if [ "$$(uname -m)" != x86_64 ]; then echo "test-qemu: skipped (not an x86-64 host)"; \
 	else tests/tools/run_qemu_tests.sh $(BUILD)/cpp/tests $(VPY); fi
+
+# The C++ package (docs/install.md): cmake --install into build/install-test/prefix,
+# then examples/consumer via find_package (with and without Eigen) and via
+# pkg-config, built against the installed copy only. About half a minute.
+test-install: $(BUILD)/.apt
+	tests/tools/install_test.sh $(BUILD)/install-test
+
+# The Python package (docs/install.md): python -m build (sdist, then the wheel from
+# the sdist), the wheel into a fresh venv with its test extra, the test suite there.
+# The wheel's CMake tree is kept (build/package/wheel-build): a rerun recompiles only
+# what changed; PACKAGE_FRESH=1 builds from scratch (a full module build, minutes).
+test-package: setup
+	$(VPY) -m pip install -q "build>=1"
+	PYTHON=$(PYTHON) tests/tools/test_package.sh $(VPY) $(BUILD)/package
 
 # --- extras ---------------------------------------------------------------------
 bench: setup test-cpp

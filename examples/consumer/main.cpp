@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 int main()
@@ -22,5 +23,13 @@ int main()
         "robstat %s: trimmed mean %.6f, median %.6f, MAD %.6f\n", ROBSTAT_VERSION, tm, med, mad);
     // kept: 10.1 .. 11.7 after cutting {-500, 10.0} and {11.8, 1000}; mean and median 10.9
     const bool ok = std::fabs(tm - 10.9) < 1e-12 && std::fabs(med - 10.9) < 1e-12;
+#ifdef ROBSTAT_PACKAGE_VERSION
+    // find_package(robstat): the CMake package must report the headers' version
+    if (std::strcmp(ROBSTAT_PACKAGE_VERSION, ROBSTAT_VERSION) != 0) {
+        std::printf("CMake package version %s != ROBSTAT_VERSION %s\n", ROBSTAT_PACKAGE_VERSION,
+                    ROBSTAT_VERSION);
+        return 1;
+    }
+#endif
     return ok ? 0 : 1;
 }

@@ -2,6 +2,8 @@
 Qn/Sn, M-estimators, medcouple, sigma clipping, outlier rules, robust z-scores)
 from a header-only C++17/SIMD core."""
 
+from typing import Any
+
 from ._api import (
     IQR_NORMAL_SCALE,
     MAD_NORMAL_SCALE,
@@ -47,7 +49,7 @@ from ._trimmed import trimean, trimmed_ci, trimmed_sem, trimmed_var, winsorized_
 from ._weighted import weighted_trimmed_mean, weighted_winsorized_mean
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # robstat.scipy (the SciPy drop-ins) is imported on first use: it imports
     # SciPy's warning class when SciPy is installed, which `import robstat` should not pay.
     # robstat.plot likewise (it imports matplotlib only when a plot is drawn).

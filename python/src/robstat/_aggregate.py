@@ -49,6 +49,13 @@ class CutValue(NamedTuple):
     side: str  #: "low" or "high"
 
 
+def _input_values(x: np.ndarray | None) -> np.ndarray:
+    """The input values a result keeps (set by aggregate(); None only in a hand-made result)."""
+    if x is None:
+        raise ValueError("this result holds no input values (it was not made by robstat.aggregate)")
+    return x
+
+
 def _report(x: np.ndarray, labels: np.ndarray, positions: np.ndarray | None,
             top: int | None, shape: tuple[int, ...]) -> list[CutValue]:
     """The cut values of one group (x: its values, labels: theirs, positions: their flat
@@ -118,12 +125,12 @@ class Aggregate:
     method: str
     confidence: float
     fit: Any = None
-    _x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    _x: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def kept(self) -> np.ndarray:
         """True for the values kept (label 0 and not NaN)."""
-        keep = self.labels == 0
+        keep: np.ndarray = self.labels == 0
         if self._x is not None and self._x.dtype.kind == "f":
             keep &= ~np.isnan(self._x)
         return keep
@@ -135,7 +142,7 @@ class Aggregate:
             top = operator.index(top)
             if top < 0:
                 raise ValueError(f"top must be >= 0 (got {top})")
-        flat = self._x.reshape(-1)
+        flat = _input_values(self._x).reshape(-1)
         return _report(flat, self.labels.reshape(-1), None, top, self.labels.shape)
 
     def to_dict(self, labels: bool = False) -> dict[str, Any]:
@@ -190,9 +197,9 @@ class GroupedAggregate:
     codes: np.ndarray
     method: str
     confidence: float
-    key_names: tuple = ()
-    _x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    fits: tuple = ()  #: method="fit": the FitResult of each group (None where none)
+    key_names: tuple[Any, ...] = ()
+    _x: np.ndarray | None = field(default=None, repr=False)
+    fits: tuple[Any, ...] = ()  #: method="fit": the FitResult of each group (None where none)
 
     def __len__(self) -> int:
         return len(self.center)
@@ -214,7 +221,7 @@ class GroupedAggregate:
             n=int(self.n[g]), n_kept=int(self.n_kept[g]), n_low=int(self.n_low[g]),
             n_high=int(self.n_high[g]), labels=self.labels[members], method=self.method,
             confidence=self.confidence, fit=self.fits[g] if self.fits else None,
-            _x=self._x[members])
+            _x=_input_values(self._x)[members])
 
     def outliers(self, top: int | None = None) -> list[tuple[Any, CutValue]]:
         """The cut values of every group as ``(key, CutValue)`` pairs, most extreme robust
@@ -225,7 +232,7 @@ class GroupedAggregate:
         keys = list(self.keys)
         for g in np.flatnonzero(self.n_low + self.n_high):
             members = order[bounds[g]:bounds[g + 1]]
-            for c in _report(self._x[members], self.labels[members], members, None,
+            for c in _report(_input_values(self._x)[members], self.labels[members], members, None,
                              self.labels.shape):
                 rows.append((keys[g], c))
         rows.sort(key=lambda r: -abs(r[1].zscore))
@@ -250,13 +257,13 @@ class GroupedAggregate:
                 f"values={self.labels.size}, cut={int(np.sum(self.n_low + self.n_high))})")
 
 
-def _codes_of(groups: Any, n: int) -> tuple[np.ndarray, Any, tuple]:
+def _codes_of(groups: Any, n: int) -> tuple[np.ndarray, Any, tuple[Any, ...]]:
     """Group codes 0..G-1 in the sorted order of the keys (one hash or sort), the keys, and
     their names. Missing keys (NaN, None) are an error: say which value has one."""
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is in the test extra
-        pd = None
+        pd = None  # type: ignore[assignment]  # (a module or None)
     if pd is not None and isinstance(groups, pd.DataFrame):
         if len(groups) != n:
             raise ValueError(f"groups has {len(groups)} rows but x has {n} values")
@@ -266,7 +273,7 @@ def _codes_of(groups: Any, n: int) -> tuple[np.ndarray, Any, tuple]:
         keys = pd.MultiIndex.from_tuples(list(keys), names=names)
     else:
         if pd is not None and isinstance(groups, (pd.Series, pd.Index, pd.Categorical)):
-            g = groups
+            g: Any = groups
             names = (getattr(groups, "name", None) or "group",)
         else:
             g = np.asarray(groups)
@@ -305,7 +312,7 @@ def _ci_mode(ci: Any) -> str:
     if ci is None or ci is False:
         return "none"
     if ci in ("auto", "bootstrap", "none"):
-        return ci
+        return str(ci)
     raise ValueError(f"ci must be 'auto', 'bootstrap', 'none' or None (got {ci!r})")
 
 
@@ -476,9 +483,10 @@ def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
         if not np.all(np.isfinite(wf) & (wf >= 0)):
             raise ValueError("weights must be finite and >= 0")
         nan &= wf > 0
-    nanres = dict(center=math.nan, scale=math.nan, ci=(math.nan, math.nan), lower_cut=math.nan,
-                  upper_cut=math.nan, n=0, n_kept=0, n_low=0, n_high=0,
-                  labels=labels.reshape(a.shape), method="fit", confidence=confidence, _x=a)
+    nanres: dict[str, Any] = dict(
+        center=math.nan, scale=math.nan, ci=(math.nan, math.nan), lower_cut=math.nan,
+        upper_cut=math.nan, n=0, n_kept=0, n_low=0, n_high=0,
+        labels=labels.reshape(a.shape), method="fit", confidence=confidence, _x=a)
     if nan.any():
         if pol == "raise":
             raise ValueError("The input contains nan values (nan_policy=raise)")

@@ -12,6 +12,7 @@ import operator
 import sys
 import warnings
 from collections.abc import Sequence
+from types import FrameType
 from typing import Any, Union
 
 import numpy as np
@@ -20,7 +21,8 @@ import numpy.typing as npt
 from . import _core
 
 try:  # numpy >= 1.25
-    from numpy.exceptions import AxisError
+    # (the redundant alias re-exports it, for robstat.scipy)
+    from numpy.exceptions import AxisError as AxisError  # noqa: PLC0414
 except ImportError:  # pragma: no cover
     AxisError = np.AxisError  # type: ignore[attr-defined,misc]
 
@@ -101,7 +103,7 @@ def _normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(axis, (bool, np.bool_)):
         raise TypeError("axis must be None, an int or a tuple of ints (got a bool)")
-    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)  # type: ignore[arg-type]
+    axes: tuple[Any, ...] = (axis,) if np.ndim(axis) == 0 else tuple(axis)  # type: ignore[arg-type]
     out = []
     for ax in axes:
         try:
@@ -164,7 +166,7 @@ def _workers(workers: int | None) -> int:
 def _caller_stacklevel() -> int:
     """stacklevel for a warnings.warn issued by the caller of this function:
     the first frame outside the robstat package (stacklevel 1 is the caller)."""
-    frame = sys._getframe(2)  # the caller's caller: stacklevel 2
+    frame: FrameType | None = sys._getframe(2)  # the caller's caller: stacklevel 2
     level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith("robstat"):
         frame = frame.f_back
@@ -220,7 +222,7 @@ def _fast_1d(x: Any, axis: Axis, keepdims: bool, workers: int | None, nan_policy
             and nan_policy in _POLICIES)
 
 
-def _fast_reduce(fn: Any, x: np.ndarray, *args: Any) -> Any:
+def _fast_reduce(fn: Any, x: npt.ArrayLike, *args: Any) -> Any:
     out, n_small = fn(x, *args, workers=1)
     _warn_small(n_small, 1)
     return out[()]

@@ -49,18 +49,19 @@ def _fmt(v: Any) -> str:
 
 
 class _LabelledResult:
-    labels: np.ndarray
-    nan: np.ndarray
+    labels: npt.NDArray[np.int8]
+    nan: npt.NDArray[np.bool_]
+    _x: np.ndarray
 
     @property
     def mask(self) -> np.ndarray:
         """True where a value was flagged (label -1 or +1)."""
-        return self.labels != 0
+        return np.not_equal(self.labels, 0)
 
     @property
     def kept(self) -> np.ndarray:
         """True where a value is neither flagged nor NaN."""
-        return (self.labels == 0) & ~self.nan
+        return np.equal(self.labels, 0) & ~self.nan
 
     @property
     def data(self) -> np.ma.MaskedArray:
@@ -160,7 +161,7 @@ class OutlierResult(_LabelledResult):
 
 
 def _run_labels(fn: Any, x: npt.ArrayLike, axis: Axis, nq: int, *args: Any,
-                workers: int | None) -> tuple:
+                workers: int | None) -> tuple[Any, ...]:
     w = _workers(workers)
     a, cast_back = _as_float_array(x)
     axes = _normalize_axes(axis, a.ndim)

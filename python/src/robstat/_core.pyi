@@ -42,11 +42,12 @@ def modified_zscore(a: _Floats, nan: str, workers: int = 1) -> Tuple[_Floats, in
 def medcouple(a: _Floats, nan: str, workers: int = 1) -> Tuple[_Floats, int]: ...
 def adjbox_fences(
     a: _Floats, coef: float, a_exp: float, b_exp: float, nan: str, workers: int = 1
+) -> Tuple[_Floats, int]: ...
 def huber(
     a: _Floats, k: float, scale: Optional[float], nan: str, workers: int = 1
 ) -> Tuple[_Floats, int]: ...
 def huber_weighted(
-    a: _Floats, w: _Floats, k: float, scale: float, nan: str, workers: int = 1
+    a: _Floats, w: _Floats, k: float, scale: Optional[float], nan: str, workers: int = 1
 ) -> Tuple[_Floats, int]: ...
 def huber_joint(
     a: _Floats, k: float, tol: float, maxiter: int, nan: str, workers: int = 1

@@ -12,6 +12,7 @@ import sys
 from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,13 +45,13 @@ def _read(path: str, column: str, group_by: str | None = None) -> ColumnData:
     return data
 
 
-def _aggregate(data: ColumnData, method: str, **kw):
+def _aggregate(data: ColumnData, method: str, **kw: Any) -> Any:
     return run_aggregate(data, method=method, trim=kw.get("trim"),
                          threshold=kw.get("threshold"), ci=kw.get("ci", "auto"),
                          confidence=0.95, n_boot=kw.get("n_boot", 1000), seed=0)
 
 
-def _show(data: ColumnData, method: str, text: str, **kw):
+def _show(data: ColumnData, method: str, text: str, **kw: Any) -> Any:
     """Aggregate one column, print its summary (top 5 outliers) and a blank line."""
     res = _aggregate(data, method, **kw)
     print(format_single(data, res, 5, method_text=text))
@@ -104,7 +105,7 @@ def run(out: str | Path) -> int:
     return 0
 
 
-def _print_all(paths: dict[str, str]) -> dict:
+def _print_all(paths: dict[str, str]) -> dict[str, Any]:
     results = {}
     # chem: one gross outlier (28.95) and a milder high value
     chem = _read(paths["chem.csv"], "copper")
@@ -163,7 +164,7 @@ def _print_all(paths: dict[str, str]) -> dict:
     return results
 
 
-def _figures(results: dict, out: Path) -> list[Path]:
+def _figures(results: dict[str, Any], out: Path) -> list[Path]:
     from matplotlib.figure import Figure
 
     from . import plot
@@ -199,6 +200,6 @@ def _figures(results: dict, out: Path) -> list[Path]:
     return written
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig: Any, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     return path

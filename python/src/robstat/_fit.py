@@ -38,7 +38,7 @@ class FitResult:
 
     family: str
     """The family name (``"normal"``, ``"gamma"``, ...)."""
-    params: dict
+    params: dict[str, float]
     """Estimates by parameter name (fixed parameters hold their given value)."""
     loglik: float
     """Log-likelihood at ``params`` (weighted sum over the observations)."""
@@ -46,7 +46,7 @@ class FitResult:
     """``2 k - 2 loglik``, k the number of estimated parameters."""
     bic: float
     """``k log(n) - 2 loglik``."""
-    se: dict
+    se: dict[str, float]
     """Standard errors by name, from the inverse observed information (closed
     forms for the exponential and Laplace; docs/fit.md); 0 for fixed parameters."""
     cov: np.ndarray
@@ -61,11 +61,11 @@ class FitResult:
     """``"closed form"``, ``"converged"`` or the reason of a failure."""
     n: float
     """Number of observations (the sum of the frequency weights)."""
-    fixed: tuple = ()
+    fixed: tuple[str, ...] = ()
     """Names of the parameters held fixed."""
-    truncation: tuple | None = None
+    truncation: tuple[float, float] | None = None
     """``(lo, hi)`` when fitted as a truncated sample (``fit(..., truncation=)``)."""
-    table: tuple = field(default=(), compare=False)
+    table: tuple[dict[str, Any], ...] = field(default=(), compare=False)
     """For :func:`fit_best`: one dict per candidate family (ranked; families
     that could not be fitted last, with the reason in ``"error"``)."""
 
@@ -85,7 +85,7 @@ class FitResult:
             return scipy.stats.truncnorm((lo - loc) / scale, (hi - loc) / scale, loc, scale)
         return getattr(scipy.stats, self.scipy_name)(**self.params)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain dict of the fields (``cov`` as nested lists; no ``table``)."""
         return {
             "family": self.family,
@@ -115,7 +115,7 @@ def _family_name(family: Any) -> str:
     return name
 
 
-def _fixed_dict(fixed: Mapping[str, float] | None, name: str) -> dict:
+def _fixed_dict(fixed: Mapping[str, float] | None, name: str) -> dict[str, float]:
     if fixed is None:
         return {}
     if not isinstance(fixed, Mapping):
@@ -150,7 +150,7 @@ def _prepare(x: npt.ArrayLike, weights: npt.ArrayLike | None
     return a, w
 
 
-def _result(d: dict, truncation: tuple | None = None) -> FitResult:
+def _result(d: dict[str, Any], truncation: tuple[float, float] | None = None) -> FitResult:
     names = list(d["names"])
     fixed = tuple(n for n, f in zip(names, d["fixed"]) if f)
     n = float(d["n"])
@@ -173,7 +173,7 @@ def _result(d: dict, truncation: tuple | None = None) -> FitResult:
 
 def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         fixed: Mapping[str, float] | None = None, method: str = "mle",
-        nan_policy: str = "propagate", truncation: tuple | None = None) -> FitResult:
+        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None) -> FitResult:
     """Maximum-likelihood fit of a distribution family to the values of `x`.
 
     Parameters
@@ -335,9 +335,9 @@ def fit_best(x: npt.ArrayLike, families: Sequence[str] | None = None, *,
 class GofResult:
     """Result of :func:`gof`."""
 
-    statistic: dict
+    statistic: dict[str, float]
     """``{"ks": D, "ad": A², "cvm": W²}``."""
-    pvalue: dict
+    pvalue: dict[str, float]
     """p-values by statistic (see ``method``)."""
     method: str
     """``"specified"`` (p-values of a fully specified distribution) or

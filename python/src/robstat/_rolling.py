@@ -152,7 +152,7 @@ def rolling_quantile(x: npt.ArrayLike, window: int, q: float, *, method: str = "
                          f"(got {method!r})")
     if isinstance(q, (bool, np.bool_)) or np.ndim(q) != 0:
         raise TypeError(f"q must be one number (got {q!r})")
-    qf = float(q)  # type: ignore[arg-type]
+    qf = float(q)
     if not 0.0 <= qf <= 1.0:
         raise ValueError(f"q must be in [0, 1] (got {q!r})")
     return _rolling(_core.rolling_quantile, x, window, min_periods, center, axis, nan_policy,

@@ -54,7 +54,7 @@ class ColumnData:
     column: str
     values: np.ndarray  #: float64, the non-missing cells in file order
     lines: np.ndarray  #: the 1-based line of the file each value is on
-    groups: list | None = None  #: one key per value (ints when every key is an integer)
+    groups: list[Any] | None = None  #: one key per value (ints when every key is an integer)
     group_by: str | None = None
     missing_lines: list[int] = field(default_factory=list)  #: lines of the missing cells
 
@@ -164,7 +164,7 @@ def _read(fh: TextIO, name: str, column: str, group_by: str | None,
     if not values:
         why = f" ({len(missing)} missing cell(s))" if missing else " (no data rows)"
         raise CliError(f"{name}: column {column!r} has no values{why}")
-    groups: list | None = None
+    groups: list[Any] | None = None
     if grp is not None:
         try:
             groups = [int(k) for k in keys]
@@ -217,7 +217,7 @@ def _missing_text(data: ColumnData) -> list[str]:
     return [f"  note: {len(data.missing_lines)} missing cell(s) omitted (line {shown}{more})"]
 
 
-def _outlier_rows(data: ColumnData, cuts: list) -> list[dict[str, Any]]:
+def _outlier_rows(data: ColumnData, cuts: list[Any]) -> list[dict[str, Any]]:
     """(group,) line, index, value, zscore, side of each reported cut value: ``cuts`` holds
     CutValue (one group) or (key, CutValue) pairs (grouped)."""
     rows = []
@@ -275,7 +275,7 @@ def format_grouped(data: ColumnData, res: Any, top: int | None, *, method_text: 
     return "\n".join(lines)
 
 
-def _outlier_section(data: ColumnData, cuts: list, n_cut: int, *, grouped: bool) -> list[str]:
+def _outlier_section(data: ColumnData, cuts: list[Any], n_cut: int, *, grouped: bool) -> list[str]:
     rows = _outlier_rows(data, cuts)
     if n_cut == 0:
         return ["", "  no values were cut"]
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)  # usage errors: argparse prints them and exits with 2
     try:
-        return args.run(args)
+        return int(args.run(args))
     except CliError as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return exc.code

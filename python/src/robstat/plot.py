@@ -107,7 +107,7 @@ def _values_for(result: Any, x: Any) -> np.ndarray:
     return values
 
 
-def _new_figure(n_panels: int, ncols: int, size: tuple[float, float]) -> tuple[Any, list]:
+def _new_figure(n_panels: int, ncols: int, size: tuple[float, float]) -> tuple[Any, list[Any]]:
     from matplotlib.figure import Figure
 
     nrows = math.ceil(n_panels / ncols)

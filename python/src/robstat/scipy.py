@@ -33,7 +33,7 @@ import math
 import operator
 import warnings
 from collections import namedtuple
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.ma as ma
@@ -216,7 +216,7 @@ class _Sample:
 
     @property
     def n(self) -> int:
-        return self.lanes.shape[-1]
+        return int(self.lanes.shape[-1])
 
     @property
     def policy(self) -> str:
@@ -229,7 +229,7 @@ class _Sample:
         """Number of values a lane's statistic uses (after masking/omitting)."""
         if self.mask is None and not (self.contains_nan and self.nan_policy == "omit"):
             return np.full(self.outer, self.n, dtype=np.intp)
-        return np.count_nonzero(~np.isnan(self.lanes), axis=-1)
+        return np.asarray(np.count_nonzero(~np.isnan(self.lanes), axis=-1))
 
     def too_small(self, counts: np.ndarray | None = None, minimum: int = 1) -> np.ndarray:
         """Issue SciPy's warning for lanes with fewer than `minimum` values (by
@@ -339,7 +339,8 @@ def _raise_if_all_outside(s: _Sample, out: np.ndarray, considered: np.ndarray | 
 # ---- trimmed statistics by proportion ------------------------------------------
 
 
-def trim_mean(a, proportiontocut, axis=0, *, nan_policy="propagate", keepdims=False):
+def trim_mean(a: Any, proportiontocut: float, axis: Any = 0, *,
+              nan_policy: str = "propagate", keepdims: bool = False) -> Any:
     """Mean after cutting ``int(proportiontocut * n)`` values from each end
     (``scipy.stats.trim_mean``), computed by :func:`robstat.trimmed_mean`.
 
@@ -419,10 +420,11 @@ def _partition_keep(x: np.ndarray, lo_rank: int, hi_rank: int) -> np.ndarray:
     n_hi_tied = keep_n - np.count_nonzero(inside, axis=-1)[..., None] - n_lo_tied
     take_hi = eq_hi & (np.cumsum(eq_hi, axis=-1) <= n_hi_tied)
     keep = inside | take_lo | take_hi
-    return x[keep].reshape(x.shape[:-1] + (keep_n,))
+    kept: np.ndarray = x[keep].reshape(x.shape[:-1] + (keep_n,))
+    return kept
 
 
-def trimboth(a, proportiontocut, axis=0):
+def trimboth(a: Any, proportiontocut: float, axis: Any = 0) -> Any:
     """``scipy.stats.trimboth``: drop ``int(proportiontocut * n)`` of the lowest
     and of the highest values along `axis`.
 
@@ -445,7 +447,8 @@ def trimboth(a, proportiontocut, axis=0):
     return np.moveaxis(out, -1, axis)
 
 
-def trim1(a, proportiontocut, tail="right", axis=0):
+def trim1(a: Any, proportiontocut: float, tail: str = "right",
+          axis: Any = 0) -> Any:  # an array, or [] as SciPy for proportiontocut >= 1
     """``scipy.stats.trim1``: drop ``int(proportiontocut * n)`` values from one
     end (``tail="right"``: the highest, ``"left"``: the lowest). Kept values in
     their original order (SciPy: ``numpy.partition`` order)."""
@@ -476,8 +479,8 @@ def trim1(a, proportiontocut, tail="right", axis=0):
 # ---- trimmed statistics by value limits --------------------------------------------
 
 
-def tmean(a, limits=None, inclusive=(True, True), axis=None, *, nan_policy="propagate",
-          keepdims=False):
+def tmean(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True),
+          axis: Any = None, *, nan_policy: str = "propagate", keepdims: bool = False) -> Any:
     """Mean of the values inside `limits` (``scipy.stats.tmean``), by
     :func:`robstat.mean` (compensated sum) over NumPy's limit mask."""
     s = _Sample(a, axis, nan_policy)
@@ -559,8 +562,9 @@ def _precision_warning(lanes: np.ndarray, m: Any, var0: Any,
         _warn(_PRECISION_LOSS, RuntimeWarning)
 
 
-def tvar(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="propagate",
-         keepdims=False):
+def tvar(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True),
+         axis: Any = 0, ddof: float = 1, *, nan_policy: str = "propagate",
+         keepdims: bool = False) -> Any:
     """Variance (``ddof=1``) of the values inside `limits` (``scipy.stats.tvar``),
     by :func:`robstat.var` (two-pass, compensated). ``n - ddof <= 0`` gives NaN
     silently, as SciPy."""
@@ -569,16 +573,18 @@ def tvar(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="
     return s.finish(var, keepdims)
 
 
-def tstd(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="propagate",
-         keepdims=False):
+def tstd(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True),
+         axis: Any = 0, ddof: float = 1, *, nan_policy: str = "propagate",
+         keepdims: bool = False) -> Any:
     """``sqrt(tvar(...))`` (``scipy.stats.tstd``)."""
     s = _Sample(a, axis, nan_policy)
     _, _, sd = _tvar_lanes(s, limits, inclusive, ddof)
     return s.finish(sd, keepdims)
 
 
-def tsem(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="propagate",
-         keepdims=False):
+def tsem(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True),
+         axis: Any = 0, ddof: float = 1, *, nan_policy: str = "propagate",
+         keepdims: bool = False) -> Any:
     """``tstd(...) / sqrt(n)`` with ``n`` the values inside `limits`
     (``scipy.stats.tsem``)."""
     s = _Sample(a, axis, nan_policy)
@@ -588,7 +594,8 @@ def tsem(a, limits=None, inclusive=(True, True), axis=0, ddof=1, *, nan_policy="
     return s.finish(res, keepdims)
 
 
-def _textreme(a, limit, axis, inclusive, nan_policy, keepdims, lower: bool):
+def _textreme(a: Any, limit: Any, axis: Any, inclusive: bool, nan_policy: str,
+              keepdims: bool, lower: bool) -> Any:
     s = _Sample(a, axis, nan_policy)
     s.too_small()
     x = s.raw
@@ -607,6 +614,7 @@ def _textreme(a, limit, axis, inclusive, nan_policy, keepdims, lower: bool):
     if mask is not None:
         excl = mask if excl is None else (excl | mask)
     # robstat has no min/max kernel (docs/scipy.md): NumPy's reduction on the mask
+    fill: float  # the dtype's extreme: an int, a bool or a float
     if x.dtype.kind in "iu":
         fill = np.iinfo(x.dtype).max if lower else np.iinfo(x.dtype).min
     elif x.dtype.kind == "b":
@@ -632,15 +640,15 @@ def _textreme(a, limit, axis, inclusive, nan_policy, keepdims, lower: bool):
     return s.finish(res, keepdims, dtype=res.dtype)
 
 
-def tmin(a, lowerlimit=None, axis=0, inclusive=True, nan_policy="propagate", *,
-         keepdims=False):
+def tmin(a: Any, lowerlimit: Any = None, axis: Any = 0, inclusive: bool = True,
+         nan_policy: str = "propagate", *, keepdims: bool = False) -> Any:
     """Minimum of the values >= `lowerlimit` (``scipy.stats.tmin``); integer
     input keeps its dtype unless a slice has no value inside the limit."""
     return _textreme(a, lowerlimit, axis, inclusive, nan_policy, keepdims, lower=True)
 
 
-def tmax(a, upperlimit=None, axis=0, inclusive=True, nan_policy="propagate", *,
-         keepdims=False):
+def tmax(a: Any, upperlimit: Any = None, axis: Any = 0, inclusive: bool = True,
+         nan_policy: str = "propagate", *, keepdims: bool = False) -> Any:
     """Maximum of the values <= `upperlimit` (``scipy.stats.tmax``)."""
     return _textreme(a, upperlimit, axis, inclusive, nan_policy, keepdims, lower=False)
 
@@ -648,8 +656,8 @@ def tmax(a, upperlimit=None, axis=0, inclusive=True, nan_policy="propagate", *,
 # ---- robust scale ------------------------------------------------------------------
 
 
-def median_abs_deviation(x, axis=0, center=None, scale=1.0, nan_policy="propagate", *,
-                         keepdims=False):
+def median_abs_deviation(x: Any, axis: Any = 0, center: Any = None, scale: Any = 1.0,
+                         nan_policy: str = "propagate", *, keepdims: bool = False) -> Any:
     """``median(|x - center(x)|) / scale`` (``scipy.stats.median_abs_deviation``).
 
     SciPy *divides* by `scale` (``"normal"`` divides by Phi^-1(3/4) =
@@ -694,8 +702,9 @@ def median_abs_deviation(x, axis=0, center=None, scale=1.0, nan_policy="propagat
     return s.finish(out, keepdims, dtype=np.asarray(out).dtype)
 
 
-def iqr(x, axis=None, rng=(25, 75), scale=1.0, nan_policy="propagate",
-        interpolation="linear", keepdims=False):
+def iqr(x: Any, axis: Any = None, rng: tuple[float, float] = (25, 75), scale: Any = 1.0,
+        nan_policy: str = "propagate", interpolation: Any = "linear",
+        keepdims: bool = False) -> Any:
     """Difference of the ``rng`` percentiles, divided by `scale`
     (``scipy.stats.iqr``), by :func:`robstat.quantile` (both percentiles from
     one selection) for the interpolations robstat has (``linear``, ``lower``,
@@ -749,14 +758,15 @@ def iqr(x, axis=None, rng=(25, 75), scale=1.0, nan_policy="propagate",
 # ---- standardising -----------------------------------------------------------------
 
 
-def zscore(a, axis=0, ddof=0, nan_policy="propagate"):
+def zscore(a: Any, axis: Any = 0, ddof: float = 0,
+           nan_policy: str = "propagate") -> Any:
     """``(a - mean) / std(ddof)`` along `axis` (``scipy.stats.zscore``), with
     the mean and standard deviation from :func:`robstat.mean` and
     :func:`robstat.std`. Slices with ``std <= eps |mean|`` (constant data) are
     NaN, with SciPy's "Precision loss" RuntimeWarning; masked arrays give
     masked arrays."""
     masked = isinstance(a, ma.MaskedArray)
-    mask = ma.getmaskarray(a) if masked else None
+    mask: Any = ma.getmaskarray(a) if masked else None  # an array exactly when masked
     x = np.asarray(a.data if masked else a)
     _check_policy(nan_policy)
     x = np.asarray(x)
@@ -818,7 +828,7 @@ def zscore(a, axis=0, ddof=0, nan_policy="propagate"):
     return z
 
 
-def sigmaclip(a, low=4.0, high=4.0):
+def sigmaclip(a: Any, low: float = 4.0, high: float = 4.0) -> Any:
     """Iterative sigma clipping (``scipy.stats.sigmaclip``): drop values outside
     ``[mean - low * std, mean + high * std]`` until none is dropped. Mean and
     standard deviation (ddof=0) from :func:`robstat.mean` / :func:`robstat.std`
@@ -877,8 +887,9 @@ def _to_dtype_value(v: Any, dtype: np.dtype) -> Any:
     return np.asarray(v).astype(dtype) if dtype.kind != "f" else np.asarray(v, dtype=dtype)
 
 
-def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
-              nan_policy="propagate"):
+def winsorize(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True),
+              inplace: bool = False, axis: Any = None,
+              nan_policy: str = "propagate") -> ma.MaskedArray:
     """``scipy.stats.mstats.winsorize``: the ``int(limits[0] * n)`` lowest values
     become the next lowest, the ``int(limits[1] * n)`` highest the next
     highest (``inclusive=False``: rounded counts); returns a masked array of
@@ -916,7 +927,7 @@ def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
     if marr.size == 0 and (axis is not None or lolim or uplim is not None):
         # SciPy indexes the (empty) argsort of a slice
         raise IndexError("index 0 is out of bounds for axis 0 with size 0")
-    data = marr.data  # shares memory with `a` when inplace and `a` is an ndarray
+    data: np.ndarray = marr.data  # shares memory with `a` when inplace and `a` is an ndarray
     shape = data.shape
     if axis is None:
         x = data.reshape(1, -1)
@@ -938,12 +949,12 @@ def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
 
     # ---- fast path: plain data, no NaN, cut points that do not cross ----------
     if not has_mask and not contains_nan and x.size:
-        n = L
-        k = int(count(lolim, np.array(n), loinc)) if lolim else 0
-        g = int(count(uplim, np.array(n), upinc)) if uplim is not None else 0
-        if k < n and 1 <= n - g and n - g - 1 >= k:
+        n_all = L
+        k_lo = int(count(lolim, np.array(n_all), loinc)) if lolim else 0
+        g_hi = int(count(uplim, np.array(n_all), upinc)) if uplim is not None else 0
+        if k_lo < n_all and 1 <= n_all - g_hi and n_all - g_hi - 1 >= k_lo:
             with _Quiet():
-                w = _api.winsorize(data, ((k + 0.25) / n, (g + 0.25) / n), axis=ax)
+                w = _api.winsorize(data, ((k_lo + 0.25) / n_all, (g_hi + 0.25) / n_all), axis=ax)
             if data.dtype.kind != "f" or data.dtype != w.dtype:
                 w = w.astype(data.dtype)
             data[...] = w
@@ -973,10 +984,12 @@ def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
 
     def tail_kind(r: np.ndarray) -> np.ndarray:
         hit = tail & (tord == (r - c)[:, None])
-        return np.where((hit & mask).any(axis=-1), MASKED, NAN).astype(np.int8)
+        kinds: np.ndarray = np.where((hit & mask).any(axis=-1), MASKED, NAN).astype(np.int8)
+        return kinds
 
     def tail_range(lo_r: np.ndarray, hi_r: np.ndarray) -> np.ndarray:
-        return tail & (tord >= (lo_r - c)[:, None]) & (tord < (hi_r - c)[:, None])
+        in_range: np.ndarray = tail & (tord >= (lo_r - c)[:, None]) & (tord < (hi_r - c)[:, None])
+        return in_range
 
     def assign(sel: np.ndarray, kind: np.ndarray, val: np.ndarray) -> None:
         for kd in (NUM, NAN):
@@ -1031,7 +1044,7 @@ def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
         sel = (sel_v | tail_range(np.maximum(ustart, c), end)) & live[:, None]
         assign(sel, wkind, wval)
     # back to the input's layout
-    if axis is None:
+    if ax is None:  # axis=None
         res_data = out.reshape(shape)
         res_mask = outmask.reshape(shape)
     else:
@@ -1047,5 +1060,5 @@ def winsorize(a, limits=None, inclusive=(True, True), inplace=False, axis=None,
 def _finish_winsorize(src: Any, marr: ma.MaskedArray, inplace: bool) -> ma.MaskedArray:
     if inplace and isinstance(src, ma.MaskedArray) and src.mask is not ma.nomask \
             and marr.mask is not ma.nomask and src.mask.shape == marr.mask.shape:
-        src.mask[...] = marr.mask
+        cast(np.ndarray, src.mask)[...] = marr.mask  # an array: not nomask
     return marr
