@@ -1,11 +1,13 @@
 # robstat: the two commands of the README.
 #   make demo   set up, build, and run `robstat demo` (the bundled data sets, figures in build/demo)
 #   make test   set up, build, and run every check CI runs
-# Other targets: make test-qemu (the C++ tests and the module under emulated
-# older CPUs; part of make test), make test-install (cmake --install, then the
-# examples against the installed copy; part of make test), make test-package
-# (sdist, wheel from it, test suite in a fresh venv; part of make test),
-# make bench (side-by-side benchmarks), make clean.
+# Other targets (all but bench and clean are part of make test):
+#   make test-qemu     the C++ tests and the module under emulated older CPUs
+#   make test-install  cmake --install, then the examples against the installed copy
+#   make test-package  sdist, wheel from it, test suite in a fresh venv
+#   make docs          the documentation site, build/docs/html
+#   make bench         side-by-side benchmarks
+#   make clean
 
 SHELL   := /bin/bash
 PYTHON  ?= python3
@@ -17,7 +19,7 @@ GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES := $(shell find include python data -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
 .PHONY: all setup demo test build-cpp test-cpp test-python test-qemu test-install test-package \
-        bench clean
+        docs bench clean
 
 all: test
 
@@ -45,7 +47,7 @@ setup: $(BUILD)/.apt $(VENV)/.robstat
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: test-cpp test-python test-qemu test-install test-package
+test: test-cpp test-python test-qemu test-install test-package docs
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
@@ -78,6 +80,19 @@ test-install: $(BUILD)/.apt
 test-package: setup
 	$(VPY) -m pip install -q "build>=1"
 	PYTHON=$(PYTHON) tests/tools/test_package.sh $(VPY) $(BUILD)/package
+
+# The documentation site (docs/docs.md): Sphinx + myst-parser over docs/*.md, the
+# Python API from the docstrings, the C++ API from Doxygen's XML (breathe). Warnings
+# are errors (-W, nitpicky -n). Output in build/docs/html.
+$(VENV)/.docs: $(VENV)/.robstat
+	$(VPY) -m pip install -q --no-build-isolation -C build-dir=$(BUILD)/py ".[docs]"
+	@touch $@
+
+docs: $(VENV)/.docs
+	@mkdir -p $(BUILD)/docs
+	doxygen docs/Doxyfile
+	$(VPY) -m sphinx -W --keep-going -n -q -b html -d $(BUILD)/docs/doctrees docs $(BUILD)/docs/html
+	@echo "docs: $(BUILD)/docs/html/index.html"
 
 # --- extras ---------------------------------------------------------------------
 bench: setup test-cpp

@@ -565,6 +565,8 @@ def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
              workers: int | None = None) -> Any:
     """Quantiles ``q`` (in [0, 1]) along the given axes, as :func:`numpy.quantile`.
 
+    Parameters
+    ----------
     method : {"linear", "lower", "higher", "midpoint", "nearest"}
         ``"linear"`` is Hyndman-Fan type 7 (R's and NumPy's default).
     weights : array_like or None
@@ -577,6 +579,7 @@ def quantile(x: npt.ArrayLike, q: npt.ArrayLike, *, axis: Axis = None,
         ends, "nearest" its centre. The weights' scale matters, as it does for
         repetition; NumPy's ``method="inverted_cdf"`` weights are the
         scale-free alternative (docs/weighted.md).
+
     The result has shape ``q.shape + reduced shape``; all quantiles of a slice
     come from one selection.
     """
@@ -617,6 +620,8 @@ def trimmed_mean(x: npt.ArrayLike, trim: Any = _TRIM_DEFAULT, *, ntrim: Any = No
                  workers: int | None = None) -> Any:
     """Trimmed mean: cut ``g = floor(p * n)`` values from each tail, average the rest.
 
+    Parameters
+    ----------
     trim : float, (lower, upper) tuple, or list of levels
         One proportion for both tails (0 <= trim <= 0.5; 0.5 gives the median),
         or a ``(lower, upper)`` tuple with lower + upper < 1. A **list** (or 1-d
@@ -636,6 +641,7 @@ def trimmed_mean(x: npt.ArrayLike, trim: Any = _TRIM_DEFAULT, *, ntrim: Any = No
         are cut from each tail, a value straddling a cut keeps the part of its
         weight inside; integer weights give the trimmed mean of the repeated
         values (docs/weighted.md). One proportion level only.
+
     The other arguments are those of :func:`mean`. Matches R's ``mean(x, trim)``
     and ``scipy.stats.trim_mean`` (docs/trimmed.md).
     """
@@ -661,6 +667,8 @@ def winsorized_mean(x: npt.ArrayLike, limits: Any = _TRIM_DEFAULT, *, nlimits: A
                     workers: int | None = None) -> Any:
     """Winsorized mean: the mean after :func:`winsorize` with the same limits.
 
+    Parameters
+    ----------
     limits : float, (lower, upper) tuple, or list of levels (lower + upper < 1)
         As ``trim`` of :func:`trimmed_mean`: a list gives one value per level on
         a leading axis, from one selection.
@@ -729,11 +737,16 @@ def winsorize(x: npt.ArrayLike, limits: Any = _TRIM_DEFAULT, *, nlimits: Any = N
     lowest kept value and the ``floor(p * n)`` highest the highest kept value.
 
     Returns a new array of the input's shape (the input is never modified).
-    limits : float or (lower, upper), each >= 0 with lower + upper < 1.
+
+    Parameters
+    ----------
+    limits : float or (lower, upper)
+        Each >= 0 with lower + upper < 1.
     nlimits : int or (low, high) tuple of ints
         Replace exactly this many values of each tail instead (exclusive with
         ``limits``); a slice with ``n <= low + high`` values comes out all NaN
         with a :class:`SmallSampleWarning`.
+
     NaN: under "propagate" a slice holding NaN comes out all NaN; under
     "omit" the cut points ignore NaN and NaN entries stay NaN.
     """

@@ -202,6 +202,15 @@ def rolling_mad(x: npt.ArrayLike, window: int, *, scale: str | float = "normal",
     Equivalent to pandas' ``rolling().apply(scipy.stats.median_abs_deviation)``
     (with SciPy's *divisor* convention for a numeric scale), without the
     per-window sort. A window whose median is infinite gives NaN.
+
+    Parameters
+    ----------
+    x : array_like
+        float32 gives float32; integers and bools give float64. Never modified.
+    window : int
+        Window length (>= 1; it may exceed the data length).
+    scale : "normal" or float
+        The multiplier of the raw MAD (as :func:`robstat.mad`).
     %(common)s"""
     s = _scale_value(scale, MAD_NORMAL_SCALE)
     if not (np.isfinite(s) and s > 0):
