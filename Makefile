@@ -6,6 +6,8 @@
 #   make test-install  cmake --install, then the examples against the installed copy
 #   make test-package  sdist, wheel from it, test suite in a fresh venv
 #   make docs          the documentation site, build/docs/html
+#   make lint          the pre-commit hooks on every file: clang-format, ruff, cmake-format
+#   make format        apply clang-format, ruff's fixes and cmake-format in place (not in make test)
 #   make bench         side-by-side benchmarks
 #   make clean
 
@@ -19,7 +21,7 @@ GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES := $(shell find include python data -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
 .PHONY: all setup demo test build-cpp test-cpp test-python test-qemu test-install test-package \
-        docs bench clean
+        docs lint format bench clean
 
 all: test
 
@@ -43,11 +45,27 @@ $(VENV)/.robstat: $(VENV)/.deps $(SOURCES)
 
 setup: $(BUILD)/.apt $(VENV)/.robstat
 
+# the lint tools pinned in pyproject.toml's `lint` extra, without reinstalling robstat
+$(VENV)/.lint: pyproject.toml $(VENV)/.deps
+	$(VPY) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["lint"]))' > $(BUILD)/lint-requirements.txt
+	$(VPY) -m pip install -q -r $(BUILD)/lint-requirements.txt
+	@touch $@
+
+# --- lint (docs/contributing.md) ------------------------------------------------
+LINT_PATH := PATH=$(abspath $(VENV))/bin:$$PATH
+lint: $(VENV)/.lint
+	$(LINT_PATH) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+format: $(VENV)/.lint
+	git ls-files '*.hpp' '*.cpp' '*.h' | xargs $(VENV)/bin/clang-format -i
+	$(VENV)/bin/ruff check --fix .
+	git ls-files 'CMakeLists.txt' '*/CMakeLists.txt' '*.cmake' | xargs $(VENV)/bin/cmake-format -i
+
 # --- the two commands -----------------------------------------------------------
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: test-cpp test-python test-qemu test-install test-package docs
+test: lint test-cpp test-python test-qemu test-install test-package docs
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \

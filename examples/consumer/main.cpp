@@ -27,7 +27,7 @@ int main()
     // find_package(robstat): the CMake package must report the headers' version
     if (std::strcmp(ROBSTAT_PACKAGE_VERSION, ROBSTAT_VERSION) != 0) {
         std::printf("CMake package version %s != ROBSTAT_VERSION %s\n", ROBSTAT_PACKAGE_VERSION,
-                    ROBSTAT_VERSION);
+            ROBSTAT_VERSION);
         return 1;
     }
 #endif

@@ -134,9 +134,9 @@ template <class T> std::vector<case_entry<T>> all_entries()
 
 bool is_sum(const std::string& name)
 {
-    static const std::set<std::string> sums { "mean", "var", "stddev", "trimmed_mean", "winsorized_mean",
-        "trimmed_means", "winsorized_means", "trimmed_var", "winsorized_var", "trimmed_sem",
-        "trimmed_ci" };
+    static const std::set<std::string> sums { "mean", "var", "stddev", "trimmed_mean",
+        "winsorized_mean", "trimmed_means", "winsorized_means", "trimmed_var", "winsorized_var",
+        "trimmed_sem", "trimmed_ci" };
     return sums.count(name) > 0;
 }
 

@@ -99,7 +99,8 @@ TEST_CASE("fit: closed forms", "[fit]")
     double ll = 0; // the closed-form loglik against the direct sum of log densities
     for (double v : x) {
         const double z = (v - mean) / r.param("scale");
-        ll += -0.5 * z * z - std::log(r.param("scale")) - 0.5 * std::log(2 * 3.14159265358979323846);
+        ll += -0.5 * z * z - std::log(r.param("scale"))
+            - 0.5 * std::log(2 * 3.14159265358979323846);
     }
     CHECK(r.loglik == Approx(ll).epsilon(1e-14));
     robstat::fit_options of;

@@ -13,9 +13,8 @@ import os
 
 import numpy as np
 import pytest
-import scipy.stats as st
-
 import robstat
+import scipy.stats as st
 
 try:
     from hypothesis import HealthCheck, settings

@@ -14,7 +14,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 import robstat
 
 

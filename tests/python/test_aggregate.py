@@ -9,10 +9,9 @@ import warnings
 
 import numpy as np
 import pytest
+import robstat as rs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import robstat as rs
 
 METHODS = ("trim", "mad", "iqr", "adjbox", "sigma_clip", "huber")
 FENCES = ("mad", "iqr", "adjbox", "sigma_clip")

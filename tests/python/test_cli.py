@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import robstat
 
 SCRIPT = Path(sys.executable).parent / "robstat"

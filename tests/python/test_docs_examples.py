@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS))
-from _examples import ExampleError, python_blocks, run_page, run_session
+from _examples import ExampleError, python_blocks, run_page, run_session  # noqa: E402
 
 MAX_SKIPPED = 3  # across all pages; raise it only with a reason in the skipped block's page
 PAGES = sorted(DOCS.glob("*.md"))

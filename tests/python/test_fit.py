@@ -16,9 +16,8 @@ import warnings
 
 import numpy as np
 import pytest
-import scipy.stats as st
-
 import robstat
+import scipy.stats as st
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
@@ -171,7 +170,7 @@ def numeric_cov(family, r, x):
     h = 1e-4 * np.abs(p0)
     for i in range(k):
         for j in range(k):
-            def at(di, dj):
+            def at(di, dj, i=i, j=j):
                 v = p0.copy()
                 v[i] += di * h[i]
                 v[j] += dj * h[j]
@@ -364,7 +363,7 @@ def test_result_object():
     assert r.n == 300 and isinstance(r.n, int)
     d = r.to_dict()
     assert json.loads(json.dumps(d))["params"] == r.params
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):  # dataclasses.FrozenInstanceError
         r.family = "normal"  # frozen
     assert r.dist().logpdf(x).sum() == pytest.approx(r.loglik, rel=1e-12)
 
@@ -420,7 +419,7 @@ def test_truncated_normal():
     H = np.empty((2, 2))
     for i in range(2):
         for j in range(2):
-            def at(di, dj):
+            def at(di, dj, i=i, j=j):
                 v = p0.copy()
                 v[i] += di * h[i]
                 v[j] += dj * h[j]

@@ -10,7 +10,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 import robstat
 from robstat._medcouple import adjbox_fences
 

@@ -14,11 +14,10 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as hst
-
 import robstat
 from conftest import MAD_NORMAL, SHAPE_AXES, assert_result, lane_reduce, make_data, shape_axis_id
+from hypothesis import given
+from hypothesis import strategies as hst
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 

@@ -10,12 +10,11 @@ import warnings
 
 import numpy as np
 import pytest
+import robstat
+from conftest import LAYOUTS, SHAPE_AXES, lane_reduce, layout_axes, shape_axis_id
 from hypothesis import given, settings
 from hypothesis import strategies as stn
 from hypothesis.extra import numpy as hnp
-
-import robstat
-from conftest import LAYOUTS, SHAPE_AXES, lane_reduce, layout_axes, shape_axis_id
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "reference_pairwise.csv"
 QN_C, SN_C = 2.21914, 1.1926

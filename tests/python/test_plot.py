@@ -9,7 +9,6 @@ import sys
 
 import numpy as np
 import pytest
-
 import robstat
 
 pytest.importorskip("matplotlib")

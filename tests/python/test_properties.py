@@ -8,13 +8,12 @@ import math
 
 import numpy as np
 import pytest
+import robstat
 import scipy.stats as st
+from conftest import QUANTILE_METHODS, ref_winsorize
 from hypothesis import assume, given
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
-
-import robstat
-from conftest import QUANTILE_METHODS, ref_winsorize
 
 EPS = np.finfo(np.float64).eps
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import robstat
 
 README = Path(__file__).resolve().parent / ".." / ".." / "README.md"

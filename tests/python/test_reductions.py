@@ -9,9 +9,8 @@ import warnings
 
 import numpy as np
 import pytest
-import scipy.stats as st
-
 import robstat
+import scipy.stats as st
 from conftest import (
     IQR_NORMAL,
     LAYOUTS,
@@ -155,7 +154,7 @@ def test_quantile_matches_numpy(method, shape_axis, dtype):
     x = make_data(shape, dtype, seed=3)
     xo = x.astype(np.float64)
     exact = method in ("lower", "higher", "nearest")
-    for qname, q in Q_SETS.items():
+    for q in Q_SETS.values():
         for keepdims in (False, True):
             expected = np.quantile(xo, q, axis=axis, method=method, keepdims=keepdims)
             got = robstat.quantile(x, q, axis=axis, method=method, keepdims=keepdims)
@@ -610,7 +609,7 @@ def test_compensated_sum_error_bound():
 
     u = 2.0**-53
     rng = np.random.default_rng(0)
-    for trial in range(20):
+    for _trial in range(20):
         y = np.tile(np.array([1e100, 1.0, 3.0, 1e100, -1e100, -1e100, 2.0, 0.0]), 100)
         y = y * rng.uniform(0.5, 2.0, size=y.size)
         rng.shuffle(y)

@@ -17,15 +17,14 @@ import warnings
 import numpy as np
 import numpy.ma as ma
 import pytest
+import robstat
+import robstat.scipy as rs
 import scipy
 import scipy.stats as st
 import scipy.stats.mstats as mst
 from hypothesis import assume, given
 from hypothesis import strategies as hs
 from scipy.stats._axis_nan_policy import SmallSampleWarning as ScipySSW
-
-import robstat
-import robstat.scipy as rs
 
 pytestmark = pytest.mark.skipif(
     tuple(int(p) for p in scipy.__version__.split(".")[:2]) < (1, 17),

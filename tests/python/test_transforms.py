@@ -7,7 +7,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 import robstat
 from conftest import (
     LAYOUTS,
@@ -255,7 +254,7 @@ def test_winsorize_ties(rng):
         for axis in (None, 0, 1):
             got = robstat.winsorize(x, limits, axis=axis)
             np.testing.assert_array_equal(
-                got, lane_transform(lambda v: ref_winsorize(v, lo, hi), x, axis))
+                got, lane_transform(lambda v, lo=lo, hi=hi: ref_winsorize(v, lo, hi), x, axis))
 
 
 def test_winsorize_infinities():

@@ -13,11 +13,10 @@ import warnings
 
 import numpy as np
 import pytest
+import robstat
 import scipy.stats as st
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-
-import robstat
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "reference_trimmed.csv"
 

@@ -13,12 +13,11 @@ import warnings
 
 import numpy as np
 import pytest
+import robstat
 import scipy.stats as st
+from conftest import MAD_NORMAL
 from hypothesis import given
 from hypothesis import strategies as hs
-
-import robstat
-from conftest import MAD_NORMAL
 
 METHODS = ["linear", "lower", "higher", "midpoint", "nearest"]
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "reference_weighted.csv"

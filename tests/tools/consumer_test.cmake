@@ -4,14 +4,19 @@
 # Run with cmake -P; every step must succeed.
 file(REMOVE_RECURSE "${WORK_DIR}")
 function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(
+    COMMAND ${ARGN}
+    RESULT_VARIABLE rc
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
   endif()
   message(STATUS "${out}")
 endfunction()
 
-set(consumer_args -S "${ROBSTAT_SOURCE_DIR}/examples/consumer" -B "${WORK_DIR}/build"
+set(consumer_args
+    -S "${ROBSTAT_SOURCE_DIR}/examples/consumer" -B "${WORK_DIR}/build"
     -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
     -DROBSTAT_README=${ROBSTAT_SOURCE_DIR}/README.md)
 if(MODE STREQUAL "find_package")
@@ -23,6 +28,6 @@ endif()
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 run("${WORK_DIR}/build/consumer")
 run("${WORK_DIR}/build/readme_example")
-if(EXISTS "${WORK_DIR}/build/fit_consumer")  # robstat::fit (Eigen found)
+if(EXISTS "${WORK_DIR}/build/fit_consumer") # robstat::fit (Eigen found)
   run("${WORK_DIR}/build/fit_consumer")
 endif()

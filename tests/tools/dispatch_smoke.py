@@ -8,7 +8,6 @@ emulated CPU must choose <arch> and reproduce the native results bit for bit.
 import json
 
 import numpy as np
-
 import robstat
 
 rng = np.random.default_rng(11)

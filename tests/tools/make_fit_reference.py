@@ -127,7 +127,7 @@ def score_root(family, fixed, xs, ws, start, truncation=None):
     def score(*u):
         out = []
         for i in range(len(u)):
-            out.append(mp.diff(lambda t: ll(*(u[:i] + (t,) + u[i + 1:])), u[i]))
+            out.append(mp.diff(lambda t, i=i: ll(*(u[:i] + (t,) + u[i + 1:])), u[i]))
         return out if len(out) > 1 else out[0]
 
     u0 = [mp.log(start[k]) if lg else mp.mpf(start[k]) for k, lg in zip(free, pos)]

@@ -140,7 +140,8 @@ def main() -> int:
         counts[state] = counts.get(state, 0) + 1
         print(f"{state:8s} {short(node)}")
     total = sum(counts.values())
-    print(f"\nSciPy {scipy.__version__}, {'robstat.scipy swapped in' if not args.no_swap else 'SciPy itself'}:"
+    what = "robstat.scipy swapped in" if not args.no_swap else "SciPy itself"
+    print(f"\nSciPy {scipy.__version__}, {what}:"
           f" {total} tests, " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     if res.get("calls"):
         print("calls through the swap: " + ", ".join(

@@ -46,9 +46,8 @@ def _wrap(name, ours, original):
 def pytest_configure(config):
     import importlib
 
-    from scipy._lib._array_api import xp_capabilities_table
-
     import robstat.scipy as rs
+    from scipy._lib._array_api import xp_capabilities_table
 
     for modname, names in SWAPPED.items():
         mod = importlib.import_module(modname)

@@ -360,7 +360,7 @@ namespace detail::fit {
         }
 
         bool has_cov = false; // the closed-form families fill r.cov themselves
-        bool has_ll = false; // ... and some the loglik too
+        bool has_ll = false;  // ... and some the loglik too
         double closed_ll = 0;
         mat3 cov = mat3::Zero();
         solver_report rep;

@@ -4,6 +4,7 @@ from a header-only C++17/SIMD core."""
 
 from typing import Any
 
+from ._aggregate import Aggregate, CutValue, GroupedAggregate, aggregate
 from ._api import (
     IQR_NORMAL_SCALE,
     MAD_NORMAL_SCALE,
@@ -22,7 +23,6 @@ from ._api import (
     winsorize,
     winsorized_mean,
 )
-from ._aggregate import Aggregate, CutValue, GroupedAggregate, aggregate
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
 from ._fit import FAMILIES, FitResult, GofResult, fit, fit_best, gof
@@ -36,6 +36,7 @@ from ._mest import (
     huber,
     huber_joint,
 )
+from ._pairwise import QN_NORMAL_CONSTANT, SN_NORMAL_CONSTANT, hodges_lehmann, qn, sn
 from ._rolling import (
     RollingZscoreResult,
     rolling_mad,
@@ -44,7 +45,6 @@ from ._rolling import (
     rolling_robust_zscore,
     rolling_trimmed_mean,
 )
-from ._pairwise import QN_NORMAL_CONSTANT, SN_NORMAL_CONSTANT, hodges_lehmann, qn, sn
 from ._trimmed import trimean, trimmed_ci, trimmed_sem, trimmed_var, winsorized_var
 from ._weighted import weighted_trimmed_mean, weighted_winsorized_mean
 

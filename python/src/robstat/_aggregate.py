@@ -20,9 +20,9 @@ from ._api import (
     _TRIM_DEFAULT,
     _as_float_array,
     _check_policy,
-    _weighted_inputs,
     _trim_spec,
     _warn_small,
+    _weighted_inputs,
     _workers,
 )
 
@@ -357,9 +357,9 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         weighted mean and SD of the kept values), ``sigma_clip`` (each round the weighted
         median and MAD of the finite values still kept, as on the repeated values),
         ``huber`` (weighted Huber with the weighted MAD, weighted sandwich interval) and
-        ``fit``; ``adjbox``, counts (``ntrim``) and ``ci="bootstrap"`` raise ValueError. Labels and counts are per
-        value; zero-weight values are absent (label 0, counted nowhere). The weighted trimmed
-        mean has no analytic interval (NaN).
+        ``fit``; ``adjbox``, counts (``ntrim``) and ``ci="bootstrap"`` raise ValueError.
+        Labels and counts are per value; zero-weight values are absent (label 0, counted
+        nowhere). The weighted trimmed mean has no analytic interval (NaN).
     groups : array_like, pandas Series or DataFrame, optional
         One key per value: aggregate each group. The keys are hashed once, the groups
         gathered by one counting sort in C++ and aggregated on ``workers`` threads.

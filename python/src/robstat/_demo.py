@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .cli import CliError, ColumnData, format_grouped, format_single, read_column, \
-    run_aggregate
+from .cli import CliError, ColumnData, format_grouped, format_single, read_column, run_aggregate
 
 # The one number typed in: the speed of light in vacuum (km/s), exact by definition of the
 # metre (SI, 1983). Michelson measured in air and corrected; this only puts them side by side.
