@@ -23,17 +23,6 @@ enum class quantile_method { linear, lower, higher, midpoint, nearest };
 
 namespace detail {
 
-    template <class T> struct is_strided_span : std::false_type {
-    };
-    template <class T> struct is_strided_span<strided_span<T>> : std::true_type {
-    };
-
-    /// Enabled for contiguous ranges (anything with std::data and std::size).
-    template <class Range>
-    using if_contiguous_range = std::enable_if_t<!is_strided_span<std::decay_t<Range>>::value
-            && std::is_pointer_v<decltype(std::data(std::declval<const Range&>()))>,
-        int>;
-
     /// Gather a lane and run `f(order_statistics&)`, or return NaN when the lane
     /// is empty or propagates a NaN.
     template <class Arch, class T, class F>

@@ -14,5 +14,6 @@
 #include "robstat/pairwise.hpp"
 #include "robstat/rolling.hpp"
 #include "robstat/scale.hpp"
+#include "robstat/stream/states.hpp"
 #include "robstat/trimmed.hpp"
 #include "robstat/weighted.hpp"

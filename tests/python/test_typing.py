@@ -72,8 +72,8 @@ def _runtime_functions() -> dict[str, ast.FunctionDef]:
     out = {}
     for name in dir(core):
         obj = getattr(core, name)
-        if name.startswith("__") or not callable(obj):
-            continue
+        if name.startswith("__") or not callable(obj) or isinstance(obj, type):
+            continue  # (classes: test_stub_classes_match)
         first = obj.__doc__.splitlines()[0]
         assert not first.startswith("Overloaded"), name  # the stub would need @overload
         sig = first.rsplit(" -> ", 1)[0]
@@ -96,3 +96,15 @@ def test_stub_has_every_function_and_no_other() -> None:
 def test_stub_signature_matches_pybind11(name: str) -> None:
     stub = _stub_functions()[name]
     assert _params(stub) == _params(_runtime_functions()[name])
+
+
+def test_stub_classes_match() -> None:
+    # the pybind11 classes (robstat.stream's states): same names and methods;
+    # stubtest checks their presence, robstat/stream.py their use (mypy --strict)
+    runtime = {name: {m for m in dir(obj) if not m.startswith("_")}
+               for name, obj in vars(core).items() if isinstance(obj, type)}
+    tree = ast.parse(STUB.read_text())
+    stub = {n.name: {f.name for f in n.body if isinstance(f, ast.FunctionDef)
+                     and not f.name.startswith("_")}
+            for n in tree.body if isinstance(n, ast.ClassDef)}
+    assert runtime == stub

@@ -5,10 +5,12 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "robstat/core/names.hpp"
@@ -60,6 +62,19 @@ strided_span<T> make_span(const T* data, std::size_t size, std::ptrdiff_t stride
 {
     return strided_span<T> { data, size, stride };
 }
+
+namespace detail {
+    template <class T> struct is_strided_span : std::false_type {
+    };
+    template <class T> struct is_strided_span<strided_span<T>> : std::true_type {
+    };
+
+    /// Enabled for contiguous ranges (anything with std::data and std::size).
+    template <class Range>
+    using if_contiguous_range = std::enable_if_t<!is_strided_span<std::decay_t<Range>>::value
+            && std::is_pointer_v<decltype(std::data(std::declval<const Range&>()))>,
+        int>;
+} // namespace detail
 
 /// What to cut from each tail of a sample of n values: either proportions,
 /// g = floor(p * n) values per tail (R, SciPy; the default), or counts, exactly

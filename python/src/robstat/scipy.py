@@ -493,9 +493,9 @@ def tmean(a: Any, limits: Any = None, inclusive: tuple[bool, bool] = (True, True
 
 
 def _tvar_lanes(s: _Sample, limits: Any, inclusive: Any, ddof: Any
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(variance with ddof, number of values used) per lane, SciPy's tvar rules,
-    with SciPy's "Precision loss" warning."""
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(variance with ddof, number of values used, standard deviation) per lane,
+    SciPy's tvar rules, with SciPy's "Precision loss" warning."""
     s.too_small()
     removed = np.isnan(s.lanes) if s.policy == "omit" else None  # masked or omitted
     out = _apply_limits(s, limits, inclusive)
