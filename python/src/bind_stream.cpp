@@ -68,10 +68,44 @@ template <class S> void bind_protocol(py::class_<S>& c)
             "equals", [](const S& a, const S& b) { return a == b; }, py::arg("other"));
 }
 
+/// Order statistics known only in a few sorted runs: run i holds the values of
+/// ranks starts[i] .. starts[i] + len - 1 of n values (robstat.dask's two-pass
+/// selection). select() is all quantile_of / median_of need, so the
+/// distributed quantiles use the very formulas of the single-machine ones.
+struct known_ranks {
+    std::size_t n;
+    std::vector<std::size_t> starts;
+    std::vector<values_t> runs;
+
+    std::size_t size() const noexcept { return n; }
+    double select(std::size_t k) const
+    {
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            if (k >= starts[i] && k - starts[i] < static_cast<std::size_t>(runs[i].shape(0)))
+                return runs[i].data()[k - starts[i]];
+        throw std::logic_error("robstat.dask: rank " + std::to_string(k) + " was not selected");
+    }
+};
+
 } // namespace
 
 ROBSTAT_GLUE_PART(bind_stream)
 {
+    m.def(
+        "quantile_from_runs",
+        [](std::size_t n, double q, const std::string& method, std::vector<std::size_t> starts,
+            std::vector<values_t> runs) {
+            if (starts.size() != runs.size() || n == 0)
+                throw std::invalid_argument("internal: quantile_from_runs arguments");
+            robstat::detail::validate_probability(q, "q");
+            const known_ranks os { n, std::move(starts), std::move(runs) };
+            if (method == "median")
+                return static_cast<double>(robstat::detail::median_of(os));
+            return static_cast<double>(
+                robstat::detail::quantile_of(os, q, robstat::parse_quantile_method(method)));
+        },
+        py::arg("n"), py::arg("q"), py::arg("method"), py::arg("starts"), py::arg("runs"));
+
     py::class_<rs::sum_state> sum(m, "_SumState");
     bind_protocol(sum);
 

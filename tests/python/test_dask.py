@@ -5,6 +5,7 @@ single-process state whatever the chunking, along every axis."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -88,3 +89,91 @@ def test_nan_policy_and_bad_input(client) -> None:  # type: ignore[no-untyped-de
     f = np.random.default_rng(1).standard_normal(500).astype(np.float32)
     got = client.compute(rd.mean(da.from_array(f, chunks=33)), sync=True)
     assert got == MomentsState().update(f).mean()
+
+
+def order_stat_data(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.standard_normal(5_000) * 3, 1)  # many ties
+    x[rng.random(x.size) < 0.02] = 1e300
+    x[:3] = [np.inf, -np.inf, -0.0]
+    return x
+
+
+def exact_trimmed_mean(x: np.ndarray, lower: float, upper: float) -> float:
+    from fractions import Fraction
+
+    y = np.sort(x)
+    n = y.size
+    kept = y[math.floor(lower * n):n - math.floor(upper * n)]
+    if not np.all(np.isfinite(kept)):
+        return float(np.sum(kept))
+    return float(sum(map(Fraction, kept.tolist()), Fraction(0))) / kept.size
+
+
+def check_order_statistics(x: np.ndarray, chunks: int, qs: tuple[float, ...],
+                           methods: tuple[str, ...], trims: tuple[Any, ...]) -> None:
+    import robstat
+
+    d = da.from_array(x, chunks=chunks)
+    # (== rather than same(): among tied zeros the sign of the one selected is
+    # unspecified, on one machine as here)
+    assert rd.median(d) == robstat.median(x)
+    for q in qs:
+        for method in methods:
+            got = rd.quantile(d, q, method=method)
+            want = float(robstat.quantile(x, q, method=method))
+            assert got == want or (math.isnan(got) and math.isnan(want)), (q, method)
+    finite = x[np.isfinite(x)]
+    fd = da.from_array(finite, chunks=chunks)
+    for trim in trims:
+        lo, hi = (trim, trim) if isinstance(trim, float) else trim
+        got = rd.trimmed_mean(fd, trim)
+        assert got == exact_trimmed_mean(finite, lo, hi), trim
+        want = float(robstat.trimmed_mean(finite, trim))
+        assert abs(got - want) <= math.ulp(want), trim  # robstat's SIMD sums: 1 ulp
+
+
+CASES = [(1, 5_000), (2, 333), (3, 1), (4, 1_999), (5, 64)]
+
+
+def test_exact_order_statistics_on_the_cluster(client) -> None:  # type: ignore[no-untyped-def]
+    for seed, chunks in CASES:
+        x = order_stat_data(seed)[: 300 if chunks == 1 else None]  # chunks=1: a value a block
+        check_order_statistics(x, chunks, (0.01, 0.9), ("linear",), (0.1, (0.05, 0.2)))
+
+
+def test_exact_order_statistics_every_method() -> None:
+    import dask
+
+    with dask.config.set(scheduler="sync"):  # the same code paths, no cluster round trips
+        for seed, chunks in CASES:
+            x = order_stat_data(seed)[: 300 if chunks == 1 else None]
+            check_order_statistics(x, chunks, (0.0, 0.01, 0.25, 0.5, 0.9, 1.0),
+                                   ("linear", "lower", "higher", "midpoint", "nearest"),
+                                   (0.0, 0.1, 0.25, (0.05, 0.2), 0.49))
+
+
+def test_order_statistics_edge_cases(client) -> None:  # type: ignore[no-untyped-def]
+    one = da.from_array(np.array([4.0]), chunks=1)
+    assert rd.median(one) == 4.0 and rd.trimmed_mean(one, 0.4) == 4.0
+    two = da.from_array(np.array([1.0, 3.0]), chunks=1)
+    assert rd.median(two) == 2.0
+    const = da.from_array(np.full(1000, 7.5), chunks=77)
+    assert rd.median(const) == 7.5 and rd.trimmed_mean(const, 0.2) == 7.5
+    assert rd.trimmed_mean(da.from_array(np.arange(10.0), chunks=3), 0.5) == 4.5  # the median
+    nan = da.from_array(np.array([1.0, np.nan, 3.0, 2.0]), chunks=2)
+    assert math.isnan(rd.median(nan))
+    assert rd.median(nan, nan_policy="omit") == 2.0
+    with pytest.raises(ValueError, match="(?i)nan"):
+        rd.trimmed_mean(nan, nan_policy="raise")
+    with pytest.warns(RuntimeWarning, match="empty"):
+        assert math.isnan(rd.median(da.from_array(np.array([np.nan]), chunks=1),
+                                    nan_policy="omit"))
+    with pytest.raises(ValueError, match="q must be"):
+        rd.quantile(one, 1.5)
+    with pytest.raises(ValueError, match="method"):
+        rd.quantile(one, 0.5, method="cubic")
+    with pytest.raises(ValueError, match="trim"):
+        rd.trimmed_mean(one, 0.7)
+    with pytest.raises(TypeError, match="real numbers"):
+        rd.median(da.from_array(np.array(["a"])))

@@ -159,6 +159,12 @@ def rolling_zscore(
 ) -> tuple[_Floats, int]: ...
 
 
+# robstat.dask's two-pass selection: the quantile (method "median" for the median)
+# of n values of which the sorted `runs` hold the ranks starting at `starts`
+def quantile_from_runs(
+    n: int, q: float, method: str, starts: list[int], runs: list[np.ndarray],
+) -> float: ...
+
 # streaming states (bind_stream.cpp); robstat/stream.py wraps them
 class _SumState:
     def __init__(self) -> None: ...
