@@ -241,11 +241,12 @@ template <class T> void run(const rf::reader& r0)
                 rf::report(c.type + " quantile (vector): decreasing in q");
             if (v && finite && !std::isnan((*v)[0]) && (*v)[0] > (*v)[2])
                 rf::report(c.type + " quantile (vector): decreasing in q");
-            // (linear at q = 0.5 is the median, up to how the midpoint is rounded)
+            // (linear at q = 0.5 is the median, up to how the midpoint is rounded: a + (b - a) / 2
+            // as NumPy, (a + b) / 2, one denorm_min apart for subnormals)
             if (v && med && finite && method == robstat::quantile_method::linear
                 && !same_or_both_nan((*v)[1], *med)
                 && !(std::fabs((*v)[1] - *med)
-                    <= 4 * eps_t * std::max(std::fabs((*v)[1]), std::fabs(*med))))
+                    <= 4 * eps_t * std::max(std::fabs((*v)[1]), std::fabs(*med)) + 2 * tiny_t))
                 rf::report(c.type + " quantile(0.5) != median: " + rf::num((*v)[1]) + " vs "
                     + rf::num(*med));
         }

@@ -42,7 +42,7 @@ for h in "${harnesses[@]}"; do
         exit 1
     fi
     runs=$(awk '/stat::number_of_executed_units:/ { print $2 }' "$log" | tail -n 1)
-    grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1 || true
+    grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
     echo "$h: ${runs:-0} executions, corpus $(find "$corpus" -type f | wc -l) inputs"
     total=$((total + ${runs:-0}))
 done
