@@ -1,13 +1,16 @@
 # robstat: the two commands of the README.
 #   make demo   set up, build, and run `robstat demo` (the bundled data sets, figures in build/demo)
 #   make test   set up, build, and run every check CI runs
-# Other targets (all but bench and clean are part of make test):
+# Other targets (all but fuzz, bench and clean are part of make test):
+#   make test-sanitize the C++ tests under AddressSanitizer + UBSan (+ LeakSanitizer)
+#   make test-fuzz     the libFuzzer harnesses of tests/fuzz, FUZZ_SHORT seconds each
 #   make test-qemu     the C++ tests and the module under emulated older CPUs
 #   make test-install  cmake --install, then the examples against the installed copy
 #   make test-package  sdist, wheel from it, test suite in a fresh venv
 #   make docs          the documentation site, build/docs/html
 #   make lint          the pre-commit hooks on every file: clang-format, ruff, cmake-format
 #   make format        apply clang-format, ruff's fixes and cmake-format in place (not in make test)
+#   make fuzz          the fuzz harnesses for longer (FUZZ_SECONDS each, default 300)
 #   make bench         side-by-side benchmarks
 #   make clean
 
@@ -21,7 +24,7 @@ GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES := $(shell find include python data -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
 .PHONY: all setup demo test build-cpp test-cpp test-python test-qemu test-install test-package \
-        docs lint format bench clean
+        build-sanitize test-sanitize build-fuzz test-fuzz fuzz docs lint format bench clean
 
 all: test
 
@@ -65,7 +68,7 @@ format: $(VENV)/.lint
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: lint test-cpp test-python test-qemu test-install test-package docs
+test: lint test-cpp test-python test-qemu test-install test-package test-sanitize test-fuzz docs
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
@@ -77,6 +80,53 @@ test-cpp: build-cpp
 
 test-python: setup
 	$(VPY) -m pytest -q tests/python
+
+# The C++ tests (the same CMake targets) under AddressSanitizer, LeakSanitizer and
+# UndefinedBehaviorSanitizer (docs/testing.md), -O1, in build/sanitize: the baseline suite,
+# the dispatch tests (which run every AVX2 / AVX-512 table this CPU has against the headers)
+# and the isolation check. The per-ISA copies of the suite only with SANITIZE_ISAS="avx2"
+# (or "avx2;avx512"): they double the build time (about 25 min here).
+# Left out: the examples' consumer builds (a separate project, nothing to sanitize) and the
+# dispatch isolation check (ASan adds a global-registering constructor to every translation
+# unit, compiled with its -mavx2 / -mavx512 flags: true, and harmless in a test-only binary).
+# (-Wno-maybe-uninitialized: GCC 12 warns falsely in libstdc++'s <regex> and <functional>
+# under -fsanitize, and the tests build with -Werror.)
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                  -fno-omit-frame-pointer
+SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+SANITIZE_ISAS  ?=
+
+build-sanitize: $(BUILD)/.apt
+	cmake -S . -B $(BUILD)/sanitize $(GEN) -DCMAKE_BUILD_TYPE=None -DROBSTAT_BUILD_TESTS=ON \
+	      -DCMAKE_CXX_FLAGS="-O1 -g1 $(SANITIZE_FLAGS) -Wno-maybe-uninitialized" \
+	      -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" -DROBSTAT_TEST_ISA_SUITES="$(SANITIZE_ISAS)"
+	$(SANITIZE_ENV) cmake --build $(BUILD)/sanitize -j $(JOBS)
+
+test-sanitize: build-sanitize
+	$(SANITIZE_ENV) ctest --test-dir $(BUILD)/sanitize --output-on-failure -j $(JOBS) \
+	      -E '^(consumer_.*|dispatch_isolation)$$'
+
+# libFuzzer harnesses (tests/fuzz, docs/testing.md), built with clang in build/fuzz under
+# ASan + UBSan: every dispatch table against the header functions, the public API against
+# scalar references. test-fuzz (part of make test) replays the committed crash inputs and
+# fuzzes each harness FUZZ_SHORT seconds; make fuzz runs FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT   ?= 25
+FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+
+build-fuzz: $(BUILD)/.apt
+	cmake -S . -B $(BUILD)/fuzz $(GEN) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
+	      -DROBSTAT_BUILD_TESTS=OFF -DROBSTAT_INSTALL=OFF -DROBSTAT_BUILD_FUZZ=ON \
+	      -DCMAKE_CXX_FLAGS="-O1 -g1 $(FUZZ_FLAGS)"
+	cmake --build $(BUILD)/fuzz -j $(JOBS)
+
+test-fuzz: build-fuzz
+	$(SANITIZE_ENV) tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SHORT)
+
+fuzz: build-fuzz
+	$(SANITIZE_ENV) tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
 # Runtime dispatch on CPUs older than this one (docs/dispatch.md): the C++ dispatch
 # tests and the installed module under qemu-x86_64 -cpu Nehalem (must pick sse2) and

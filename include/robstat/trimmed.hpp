@@ -403,12 +403,16 @@ namespace detail {
                     q2 = static_cast<double>(quantile_of(os, 0.5, qm));
                     q3 = static_cast<double>(quantile_of(os, 0.75, qm));
                 }
-                // Q1/4 + Q2/2 + Q3/4: exact scalings, one compensated sum (no overflow)
+                // Q1/4 + Q2/2 + Q3/4: exact scalings, one compensated sum (no overflow).
+                // Quartiles near the subnormal range are scaled up by 2^600 first (exact)
+                // so that the quarters keep every bit; one rounding when scaling back.
+                const double big = std::max(std::fabs(q1), std::max(std::fabs(q2), std::fabs(q3)));
+                const double unit = big < 0x1p-960 ? 0x1p-600 : 1.0;
                 simd::neumaier_scalar<Arch> acc;
-                acc.add(0.25 * q1);
-                acc.add(0.5 * q2);
-                acc.add(0.25 * q3);
-                return static_cast<W>(acc.total());
+                acc.add(0.25 * (q1 / unit));
+                acc.add(0.5 * (q2 / unit));
+                acc.add(0.25 * (q3 / unit));
+                return static_cast<W>(acc.total() * unit);
             });
     }
 

@@ -554,3 +554,31 @@ TEST_CASE("trimmed: exact_pieces' fast path gives the correctly rounded sum", "[
     }
     CHECK(cases == 2400);
 }
+
+TEST_CASE(
+    "trimmed: the trimean of subnormal data is not rounded away (fuzz regression)", "[trimmed]")
+{
+    // Found by tests/fuzz (fuzz_estimators): Q1/4 + Q2/2 + Q3/4 rounded each quarter of a
+    // subnormal quartile, so the trimean of a constant sample was not that constant
+    // (denorm_min gave 0, 0x0.d151c1c0000ffp-1022 one ulp more) and could leave [min, max].
+    const double d = std::numeric_limits<double>::denorm_min();
+    const robstat::trimean_method methods[]
+        = { robstat::trimean_method::linear, robstat::trimean_method::lower,
+              robstat::trimean_method::higher, robstat::trimean_method::midpoint,
+              robstat::trimean_method::nearest, robstat::trimean_method::hinges };
+    for (double v : { d, 3 * d, 0x0.d151c1c0000ffp-1022, -0x1.8p-1040, 0x1p-1000 }) {
+        for (std::size_t n : { 1u, 2u, 5u, 8u }) {
+            const std::vector<double> x(n, v);
+            for (auto m : methods) {
+                INFO("v=" << num(v) << " n=" << n << " method " << static_cast<int>(m));
+                CHECK(robstat::trimean(x, m) == v);
+            }
+        }
+    }
+    // Q1 = Q2 = Q3 = d except Q3 = 3d: (d + 2d + 3d) / 4 = 1.5d rounds to 2d (to even)
+    const std::vector<double> y { d, d, d, 3 * d, 3 * d };
+    CHECK(robstat::trimean(y, robstat::trimean_method::lower) == 2 * d);
+    // float input: the quartiles are normal doubles, already exact
+    const float f = std::numeric_limits<float>::denorm_min();
+    CHECK(robstat::trimean(std::vector<float>(5, f)) == f);
+}

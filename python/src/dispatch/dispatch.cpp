@@ -15,6 +15,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#if defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#include <cpuid.h>
+#endif
 #if !(defined(__GNUC__) || defined(__clang__))
 #include <xsimd/xsimd.hpp>
 #endif
@@ -69,12 +72,28 @@ namespace {
         ROBSTAT_CPU(feat_avx, "avx")
         ROBSTAT_CPU(feat_avx2, "avx2")
         ROBSTAT_CPU(feat_fma, "fma")
-        ROBSTAT_CPU(feat_f16c, "f16c")
         ROBSTAT_CPU(feat_bmi, "bmi")
         ROBSTAT_CPU(feat_bmi2, "bmi2")
+#if defined(__clang__)
+        // clang (14) has no "f16c", "lzcnt", "movbe" or "xsave" for __builtin_cpu_supports:
+        // read them from CPUID as libgcc does (F16C only where AVX is usable).
+        unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+        if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+            if ((ecx & bit_F16C) && (f & feat_avx))
+                f |= feat_f16c;
+            if (ecx & bit_MOVBE)
+                f |= feat_movbe;
+            if (ecx & bit_XSAVE)
+                f |= feat_xsave;
+        }
+        if (__get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & bit_LZCNT))
+            f |= feat_lzcnt;
+#else
+        ROBSTAT_CPU(feat_f16c, "f16c")
         ROBSTAT_CPU(feat_lzcnt, "lzcnt")
         ROBSTAT_CPU(feat_movbe, "movbe")
         ROBSTAT_CPU(feat_xsave, "xsave")
+#endif
         ROBSTAT_CPU(feat_avx512f, "avx512f")
         ROBSTAT_CPU(feat_avx512cd, "avx512cd")
         ROBSTAT_CPU(feat_avx512dq, "avx512dq")
