@@ -68,7 +68,7 @@ format: $(VENV)/.lint
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: lint test-cpp test-python test-qemu test-install test-package test-sanitize test-fuzz docs
+test: lint test-cpp test-python test-qemu test-install test-package test-sanitize docs
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
