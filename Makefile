@@ -109,7 +109,7 @@ test-sanitize: build-sanitize
 
 # libFuzzer harnesses (tests/fuzz, docs/testing.md), built with clang in build/fuzz under
 # ASan + UBSan: every dispatch table against the header functions, the public API against
-# scalar references. test-fuzz (part of make test) replays the committed crash inputs and
+# scalar references. test-fuzz (out of make test while tests/fuzz/open holds findings) replays the committed crash inputs and
 # fuzzes each harness FUZZ_SHORT seconds; make fuzz runs FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 25
