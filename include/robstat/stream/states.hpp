@@ -83,22 +83,29 @@ namespace detail {
     constexpr double quiet_nan = std::numeric_limits<double>::quiet_NaN();
 } // namespace detail
 
-/// The exact sum of a stream: results independent of order and partitioning.
-class sum_state {
+/// update() of every state: the NaN check first (raise changes nothing), then
+/// Derived::add(double) for each value. (CRTP, so the loop calls add directly.)
+template <class Derived> class updatable {
 public:
-    static constexpr std::uint16_t type_tag = 1;
-
     template <class T> void update(strided_span<T> x, nan_policy p = nan_policy::propagate)
     {
         detail::check_nan_first(x, p);
+        auto& self = static_cast<Derived&>(*this);
         for (std::size_t i = 0; i < x.size; ++i)
-            add(static_cast<double>(x[i]));
+            self.add(static_cast<double>(x[i]));
     }
     template <class R, robstat::detail::if_contiguous_range<R> = 0>
     void update(const R& r, nan_policy p = nan_policy::propagate)
     {
         update(make_span(r), p);
     }
+};
+
+/// The exact sum of a stream: results independent of order and partitioning.
+class sum_state : public updatable<sum_state> {
+public:
+    static constexpr std::uint16_t type_tag = 1;
+
     void add(double v)
     {
         if (std::isfinite(v)) {
@@ -170,21 +177,10 @@ private:
 /// variance and standard deviation of a stream, identical whatever the
 /// partitioning. The sum of squared deviations from the mean is computed
 /// exactly from the two sums (no cancellation) and rounded once.
-class moments_state {
+class moments_state : public updatable<moments_state> {
 public:
     static constexpr std::uint16_t type_tag = 2;
 
-    template <class T> void update(strided_span<T> x, nan_policy p = nan_policy::propagate)
-    {
-        detail::check_nan_first(x, p);
-        for (std::size_t i = 0; i < x.size; ++i)
-            add(static_cast<double>(x[i]));
-    }
-    template <class R, robstat::detail::if_contiguous_range<R> = 0>
-    void update(const R& r, nan_policy p = nan_policy::propagate)
-    {
-        update(make_span(r), p);
-    }
     void add(double v)
     {
         if (v != v) {
