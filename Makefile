@@ -3,7 +3,7 @@
 #   make test   set up, build, and run every check CI runs
 # Other targets (all but fuzz, bench and clean are part of make test):
 #   make test-sanitize the C++ tests under AddressSanitizer + UBSan (+ LeakSanitizer)
-#   make test-fuzz     the libFuzzer harnesses of tests/fuzz, FUZZ_SHORT seconds each
+#   make test-fuzz     the libFuzzer harnesses of tests/fuzz, FUZZ_RUNS executions each (seed 1)
 #   make test-qemu     the C++ tests and the module under emulated older CPUs
 #   make test-install  cmake --install, then the examples against the installed copy
 #   make test-package  sdist, wheel from it, test suite in a fresh venv
@@ -68,7 +68,7 @@ format: $(VENV)/.lint
 demo: setup
 	$(VENV)/bin/robstat demo --out $(BUILD)/demo
 
-test: lint test-cpp test-python test-qemu test-install test-package test-sanitize docs
+test: lint test-cpp test-python test-qemu test-install test-package test-sanitize test-fuzz docs
 
 build-cpp: $(BUILD)/.apt
 	cmake -S . -B $(BUILD)/cpp $(GEN) -DCMAKE_BUILD_TYPE=Release -DROBSTAT_BUILD_TESTS=ON \
@@ -109,10 +109,11 @@ test-sanitize: build-sanitize
 
 # libFuzzer harnesses (tests/fuzz, docs/testing.md), built with clang in build/fuzz under
 # ASan + UBSan: every dispatch table against the header functions, the public API against
-# scalar references. test-fuzz (out of make test while tests/fuzz/open holds findings) replays the committed crash inputs and
-# fuzzes each harness FUZZ_SHORT seconds; make fuzz runs FUZZ_SECONDS each.
+# scalar references. test-fuzz replays the committed crash inputs and fuzzes each harness
+# for FUZZ_RUNS executions from the seed corpus with seed 1 (reproducible: the same build
+# explores the same inputs, about 20 s a harness); make fuzz runs FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 300
-FUZZ_SHORT   ?= 25
+FUZZ_RUNS    ?= 20000
 FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 
@@ -123,7 +124,7 @@ build-fuzz: $(BUILD)/.apt
 	cmake --build $(BUILD)/fuzz -j $(JOBS)
 
 test-fuzz: build-fuzz
-	$(SANITIZE_ENV) tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SHORT)
+	$(SANITIZE_ENV) tests/fuzz/run_fuzz.sh $(BUILD)/fuzz runs:$(FUZZ_RUNS)
 
 fuzz: build-fuzz
 	$(SANITIZE_ENV) tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS)

@@ -146,6 +146,8 @@ namespace detail {
             }
             return static_cast<std::uint32_t>(m >> 32);
         }
+        /// Uniform on [0, 1): the top 53 bits.
+        double unit() noexcept { return static_cast<double>(next() >> 11) * 0x1p-53; }
 
     private:
         static std::uint64_t rotl(std::uint64_t x, int k) noexcept
@@ -207,8 +209,7 @@ namespace detail {
                 "n_boot must be in [2, 1e8] (got " + std::to_string(p.n_boot) + ")");
     }
 
-    /// Weights: every method but adjbox (the medcouple has no weighted form here); no
-    /// bootstrap (resampling weighted values is a different design).
+    /// Weights: every method but adjbox (the medcouple has no weighted form here).
     inline void validate_aggregate_weights(const aggregate_params& p)
     {
         if (p.method == aggregate_method::adjbox)
@@ -217,8 +218,6 @@ namespace detail {
         if (p.method == aggregate_method::trim && p.trim.by_count)
             throw std::invalid_argument(
                 "weights: trim by proportion only (a count of values has no weighted meaning)");
-        if (p.ci == aggregate_ci::bootstrap)
-            throw std::invalid_argument("ci='bootstrap' does not take weights");
     }
 
     inline outlier_method fence_rule(aggregate_method m) noexcept
@@ -265,9 +264,16 @@ namespace detail {
             ? static_cast<double>(var_lane<Arch>(s, 1.0, nan_policy::propagate, ws))
             : quiet_nan<double>();
         ws.n_used = used;
-        double big = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            big = std::max(big, std::fabs(static_cast<double>(buf[i])));
+        double big = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double v = static_cast<double>(buf[i]);
+            big = std::max(big, std::fabs(v));
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        // a mean lies in [min, max]; its rounding (or the scaling below, which can
+        // flush tiny values) must not move it out
+        const auto in_range = [&](double c) { return c == c ? std::clamp(c, lo, hi) : c; };
         if (std::isfinite(big) && big > 0 && std::ilogb(big) != 0
             && (std::abs(std::ilogb(big)) > 500 || !std::isfinite(m)
                 || !(v < std::numeric_limits<double>::infinity()))) {
@@ -278,9 +284,9 @@ namespace detail {
             for (auto& x : scaled)
                 x = static_cast<W>(std::ldexp(static_cast<double>(x), -e));
             const auto r = mean_sd<Arch, W>(scaled.data(), n, ws);
-            return { std::ldexp(r.first, e), std::ldexp(r.second, e) };
+            return { in_range(std::ldexp(r.first, e)), std::ldexp(r.second, e) };
         }
-        return { m, std::sqrt(v) };
+        return { in_range(m), std::sqrt(v) };
     }
 
     /// Two-sided normal quantile z with P(|Z| <= z) = confidence (Boost.Math): the t quantile
@@ -422,22 +428,41 @@ namespace detail {
     }
 
     /// Percentile bootstrap interval of the centre over prm.n_boot resamples of vals[0..n).
+    /// With frequency weights (cum_w[i]: the weight of vals[0..i], positive weights) each
+    /// resample draws round(total weight) values, value i with probability w_i / total:
+    /// for integer weights (total < 2^32) the draws are uniform positions of the repeated
+    /// sample, so the interval equals, bit for bit, that of the repeated values.
     template <class Arch, class W>
-    std::pair<double, double> aggregate_bootstrap(
-        const W* vals, std::size_t n, const aggregate_params& prm, double t)
+    std::pair<double, double> aggregate_bootstrap(const W* vals, std::size_t n,
+        const aggregate_params& prm, double t, const double* cum_w = nullptr)
     {
         const double nan = quiet_nan<double>();
-        if (n < 2 || n > std::numeric_limits<std::uint32_t>::max())
+        constexpr double max_draws = static_cast<double>(std::numeric_limits<std::uint32_t>::max());
+        const double total = cum_w && n > 0 ? cum_w[n - 1] : static_cast<double>(n);
+        if (!(total >= 1.5) || !(total <= max_draws))
             return { nan, nan };
+        bool integer_weights = true;
+        for (std::size_t i = 0; cum_w && i < n && integer_weights; ++i)
+            integer_weights = cum_w[i] == std::floor(cum_w[i]);
+        const auto m = static_cast<std::size_t>(std::llround(total)); // the resample size
+        const auto pick = [&](xoshiro256& g) -> std::size_t {
+            if (!cum_w)
+                return g.below(static_cast<std::uint32_t>(n));
+            const double u = integer_weights
+                ? static_cast<double>(g.below(static_cast<std::uint32_t>(m)))
+                : g.unit() * total;
+            const auto i = static_cast<std::size_t>(std::upper_bound(cum_w, cum_w + n, u) - cum_w);
+            return std::min(i, n - 1);
+        };
         xoshiro256 rng(prm.seed);
-        std::vector<W> resample(n);
+        std::vector<W> resample(m);
         std::vector<double> centers;
         centers.reserve(prm.n_boot);
         workspace<W> ws;
         for (std::size_t b = 0; b < prm.n_boot; ++b) {
-            for (std::size_t i = 0; i < n; ++i)
-                resample[i] = vals[rng.below(static_cast<std::uint32_t>(n))];
-            const double c = aggregate_center<Arch>(resample.data(), n, prm, t, ws);
+            for (std::size_t i = 0; i < m; ++i)
+                resample[i] = vals[pick(rng)];
+            const double c = aggregate_center<Arch>(resample.data(), m, prm, t, ws);
             if (c == c)
                 centers.push_back(c);
         }
@@ -665,13 +690,15 @@ namespace detail {
                                                                                    : 0.0;
         };
         simd::neumaier_scalar<Arch> kw;
-        double big = 0;
+        double big = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
         for (std::size_t i = 0; i < x.size; ++i) {
             const double v = static_cast<double>(x[i]);
             const double k = kept_weight(i, v);
             if (k > 0) {
                 kw.add(k);
                 big = std::max(big, std::fabs(v));
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
             }
         }
         const double kept_w = kw.total();
@@ -684,7 +711,8 @@ namespace detail {
                 if (k > 0)
                     acc.add(std::ldexp(v, -e) * k);
             }
-            r.center = std::ldexp(acc.total() / kept_w, e);
+            // (in [min, max] of the kept values whatever the rounding, as mean_sd)
+            r.center = std::clamp(std::ldexp(acc.total() / kept_w, e), lo, hi);
             if (kept_w > 1)
                 r.scale = std::ldexp(
                     std::sqrt(weighted_ssd<Arch>(x, r.center, e, kept_weight) / (kept_w - 1.0)), e);
@@ -719,6 +747,24 @@ namespace detail {
             counts[1] = static_cast<std::int64_t>(n - n_low - n_high);
             counts[2] = static_cast<std::int64_t>(n_low);
             counts[3] = static_cast<std::int64_t>(n_high);
+            if (prm.ci == aggregate_ci::bootstrap) {
+                // the values with a positive weight, in order, and their cumulative weight
+                // (a plain running sum: nondecreasing, and exact for integer weights)
+                std::vector<W> vals;
+                std::vector<double> cum;
+                double run = 0;
+                for (std::size_t i = 0; i < x.size; ++i) {
+                    const W v = static_cast<W>(x[i]);
+                    const double wi = static_cast<double>(w[i]);
+                    if (v == v && wi > 0) {
+                        run += wi;
+                        vals.push_back(v);
+                        cum.push_back(run);
+                    }
+                }
+                std::tie(r.ci_lower, r.ci_upper)
+                    = aggregate_bootstrap<Arch, W>(vals.data(), vals.size(), prm, t, cum.data());
+            }
             stats[agg_center] = static_cast<W>(r.center);
             stats[agg_scale] = static_cast<W>(r.scale);
             stats[agg_ci_lower] = static_cast<W>(r.ci_lower);
@@ -743,8 +789,24 @@ namespace detail {
             r.upper_cut = r.f.upper;
             break;
         }
-        if (!r.ok)
+        if (!r.ok) {
+            // fences or a Huber centre undefined (no value, a NaN propagated, or the median
+            // of -inf and inf): nothing is cut, so the values present all count as kept.
+            // (trim: counts beyond the lane leave nothing, and report no value.)
+            if (prm.method == aggregate_method::trim)
+                return;
+            std::size_t present = 0;
+            bool nan_seen = false;
+            for (std::size_t i = 0; i < x.size; ++i) {
+                const bool is_nan = static_cast<W>(x[i]) != static_cast<W>(x[i]);
+                nan_seen = nan_seen || is_nan;
+                present += !is_nan;
+            }
+            if (!(nan_seen && p == nan_policy::propagate)) {
+                counts[0] = counts[1] = static_cast<std::int64_t>(present);
+            }
             return; // (ws.n_used as the method left it: 0 for no value)
+        }
         std::size_t n = 0, n_low = 0, n_high = 0;
         if (prm.method == aggregate_method::trim) {
             // strictly outside the cut points first (branch-free), then the ties by position

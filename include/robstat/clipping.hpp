@@ -476,8 +476,8 @@ namespace detail {
     /// Copy the non-NaN values of x into ws.buffer under the NaN policy and move the finite
     /// ones to its front. Returns false when a NaN propagates. Sets n_finite.
     template <class Arch, class T>
-    bool gather_finite(
-        strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws, std::size_t& n_finite)
+    bool gather_finite(strided_span<const T> x, nan_policy p, workspace<result_t<T>>& ws,
+        std::size_t& n_finite, std::size_t* n_values = nullptr)
     {
         using W = result_t<T>;
         const gather_status st = gather<Arch, W>(x, p, ws.buffer);
@@ -490,6 +490,8 @@ namespace detail {
             m += std::isfinite(v);
         }
         n_finite = m;
+        if (n_values)
+            *n_values = st.n_used; // finite and infinite
         return true;
     }
 

@@ -267,6 +267,16 @@ namespace detail {
         return (m > lo && m < hi) ? m : lo;
     }
 
+    /// 1, or the largest power of two sig <= 1 for which `count` terms of
+    /// magnitude 4 big sig sum without overflow (exact scaling).
+    inline double overflow_unit(double big, double count) noexcept
+    {
+        if (!(big > 0) || !std::isfinite(big))
+            return 1.0;
+        const double need = std::log2(big) + std::log2(std::max(count, 1.0)) + 2.0;
+        return need > 1000.0 ? std::ldexp(1.0, -static_cast<int>(std::ceil(need - 1000.0))) : 1.0;
+    }
+
     /// The root of Psi(mu) = sum_i w_i psi((x_i - mu) / s) = 0, psi(u) =
     /// max(-k, min(k, u)), for finite x (n > 0 values, positive weights, or
     /// unit weights when w is null), s > 0, plus w_pinf and w_ninf weight at
@@ -290,8 +300,8 @@ namespace detail {
         double s, double start, std::vector<double>& scratch)
     {
         constexpr double inf = std::numeric_limits<double>::infinity();
-        // the weight of the finite values, their magnitude
-        double wf = 0, maxabs = 0;
+        // the weight of the finite values, their magnitude and range
+        double wf = 0, maxabs = 0, xmin = inf, xmax = -inf;
         if (w) {
             simd::neumaier_scalar<Arch> acc;
             for (std::size_t i = 0; i < n; ++i)
@@ -302,11 +312,16 @@ namespace detail {
         }
         {
             using batch = xsimd::batch<double, Arch>;
-            batch m(0.0);
-            for_each_block<Arch>(x, w, n, [&](std::size_t, const batch& xv, const batch&, auto) {
+            const batch pinf(inf), minf(-inf);
+            batch m(0.0), lo(pinf), hi(minf);
+            for_each_block<Arch>(x, w, n, [&](std::size_t, const batch& xv, const batch&, auto ok) {
                 m = vmax<Arch>(m, xsimd::abs(xv)); // (padding is 0)
+                lo = vmin<Arch>(lo, xsimd::select(ok, xv, pinf));
+                hi = vmax<Arch>(hi, xsimd::select(ok, xv, minf));
             });
             maxabs = hmax<Arch>(m);
+            xmin = hmin<Arch>(lo);
+            xmax = hmax<Arch>(hi);
         }
         // Psi far right is k (w_pinf - w_ninf - wf), far left k (w_pinf + wf - w_ninf)
         if (wf == 0)
@@ -315,9 +330,18 @@ namespace detail {
             return inf;
         if (w_ninf >= w_pinf + wf)
             return -inf;
-        // exact power-of-two scaling keeps t = x sig - o and t +- h finite
+        // exact power-of-two scaling keeps t = x sig - o, t +- h and the sums of up
+        // to wf + 2 such terms finite; only as far down as needed, because scaling
+        // down flushes subnormal values (and a subnormal scale) to zero
         const double big = std::max({ maxabs, std::fabs(start), s });
-        const double sig = big > 0x1p900 ? 0x1p-80 : 1.0;
+        const double sig = overflow_unit(big, wf + w_pinf + w_ninf + 2);
+        // the root lies in [min, max] of the values; rounding in the scaled
+        // domain (absolute error ~ denorm_min / sig) must not move it outside
+        if (w_pinf > 0)
+            xmax = inf;
+        if (w_ninf > 0)
+            xmin = -inf;
+        const auto in_hull = [&](double r) { return std::clamp(r, xmin, xmax); };
         const double h = k * (s * sig); // may be inf for a huge k: then all values are in M
         double lo = -inf, hi = inf;
         double o = std::isfinite(start) ? start * sig : 0.0;
@@ -331,7 +355,7 @@ namespace detail {
             if (pc.wm > 0) {
                 const double r = (pc.sm + d) / pc.wm;
                 if (r >= pc.b_lo && r <= pc.b_hi)
-                    return (o + r) / sig;
+                    return in_hull((o + r) / sig);
                 if (r > pc.b_hi)
                     lo = std::max(lo, o + pc.b_hi);
                 else
@@ -340,14 +364,15 @@ namespace detail {
             } else if (d == 0) {
                 // a root interval: its midpoint
                 const huber_piece ex = huber_evaluate<Arch>(x, w, n, sig, o, h, true);
-                return (o + (ex.max_l / 2 + ex.min_u / 2)) / sig;
+                return in_hull((o + (ex.max_l / 2 + ex.min_u / 2)) / sig);
             } else if (d > 0) {
                 lo = std::max(lo, o + pc.b_hi);
             } else {
                 hi = std::min(hi, o + pc.b_lo);
             }
             if (!(lo < hi)) // the root is a breakpoint (up to rounding)
-                return (lo == hi ? lo : midpoint(std::min(lo, hi), std::max(lo, hi))) / sig;
+                return in_hull(
+                    (lo == hi ? lo : midpoint(std::min(lo, hi), std::max(lo, hi))) / sig);
             // Newton while its steps at least halve (superlinear convergence);
             // otherwise (or after 60 of them) bisect the breakpoints
             const double step_len = std::fabs(cand - o);
@@ -373,7 +398,7 @@ namespace detail {
                 // one piece spans (lo, hi): any interior point finds it
                 const double m = interior_point(lo, hi);
                 if (m == lo) // lo and hi are adjacent doubles
-                    return lo / sig;
+                    return in_hull(lo / sig);
                 o = m;
                 continue;
             }
@@ -381,7 +406,7 @@ namespace detail {
             std::nth_element(scratch.begin(), mid, scratch.end());
             o = *mid;
         }
-        return midpoint(lo, hi) / sig; // not reached: each step shrinks the bracket
+        return in_hull(midpoint(lo, hi) / sig); // not reached: each step shrinks the bracket
     }
 
     /// Moves the infinite values of buf[0..n) (and their weights) out of the

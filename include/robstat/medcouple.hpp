@@ -446,9 +446,10 @@ namespace detail {
         return static_cast<W>(medcouple_sorted(s, ws.n_used, scratch));
     }
 
-    /// Writes (lower fence, upper fence, medcouple) to out[0], out[1], out[2].
+    /// Writes (lower fence, upper fence, medcouple) to out[0], out[1], out[2]; false
+    /// (all NaN) when there is no value or a NaN is propagated.
     template <class Arch, class T>
-    void adjbox_lane(strided_span<const T> x, double coef, double a, double b, result_t<T>* out,
+    bool adjbox_lane(strided_span<const T> x, double coef, double a, double b, result_t<T>* out,
         nan_policy p, workspace<result_t<T>>& ws)
     {
         using W = result_t<T>;
@@ -456,13 +457,14 @@ namespace detail {
         double* s = mc_gather_sorted<Arch>(x, p, ws, own);
         if (!s) {
             out[0] = out[1] = out[2] = quiet_nan<W>();
-            return;
+            return false;
         }
         mc_scratch scratch;
         const adjbox_result<double> r = adjbox_sorted(s, ws.n_used, coef, a, b, scratch);
         out[0] = static_cast<W>(r.lower);
         out[1] = static_cast<W>(r.upper);
         out[2] = static_cast<W>(r.medcouple);
+        return true;
     }
 
 } // namespace detail

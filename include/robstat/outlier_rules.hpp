@@ -140,8 +140,8 @@ namespace detail {
     {
         using W = result_t<T>;
         fences<W> f;
-        std::size_t n = 0;
-        if (!gather_finite<Arch>(x, p, ws, n)) {
+        std::size_t n = 0, n_values = 0;
+        if (!gather_finite<Arch>(x, p, ws, n, &n_values)) {
             ws.n_used = x.size;
             return f;
         }
@@ -149,7 +149,9 @@ namespace detail {
         sigma_clip_params prm;
         prm.low = prm.high = t;
         const clip_fit<W> c = sigma_clip_fit<Arch, W>(ws.buffer, n, prm, ws.buffer2);
-        f.ok = n > 0;
+        // with no finite value the bounds are NaN, and the infinite values are still
+        // outliers (as sigma_clip labels them)
+        f.ok = n_values > 0;
         f.clip_inf = true;
         f.lower = c.lower;
         f.upper = c.upper;
@@ -163,8 +165,9 @@ namespace detail {
         using W = result_t<T>;
         fences<W> f;
         W out[3]; // lower, upper, medcouple
-        adjbox_lane<Arch>(x, coef, -4.0, 3.0, out, p, ws);
-        f.ok = out[0] == out[0] && out[1] == out[1]; // NaN: propagated, or no value
+        // false: NaN propagated, or no value. Fences of values all infinite are NaN
+        // (an IQR of inf - inf): nothing is outside them, as for the iqr and mad rules
+        f.ok = adjbox_lane<Arch>(x, coef, -4.0, 3.0, out, p, ws);
         f.lower = out[0];
         f.upper = out[1];
         return f;

@@ -246,6 +246,40 @@ TEST_CASE("aggregate: NaN policies, empty and tiny input, infinities", "[aggrega
     }
 }
 
+TEST_CASE("aggregate: values all infinite, the counts agree with the labels", "[aggregate]")
+{
+    // fuzz finding tests/fuzz/regressions/fuzz_estimators/aggregate-adjbox-all-infinite:
+    // adjbox and sigma_clip reported n = n_kept = 0 with every label 0 (kept)
+    const double inf = robstat_test::inf_d;
+    const std::vector<std::vector<double>> cases { { -inf }, { inf }, { inf, inf }, { -inf, inf },
+        { inf, -inf, inf } };
+    for (auto m : { aggregate_method::trim, aggregate_method::mad, aggregate_method::iqr,
+             aggregate_method::adjbox, aggregate_method::sigma_clip, aggregate_method::huber }) {
+        for (const auto& x : cases) {
+            INFO(robstat::aggregate_method_name(m) << " n=" << x.size());
+            const auto r = robstat::aggregate(x, with(m));
+            std::size_t lo = 0, hi = 0, kept = 0;
+            for (auto l : r.labels)
+                lo += l<0, hi += l> 0, kept += l == 0;
+            CHECK(r.n == x.size());
+            CHECK(r.n_low == lo);
+            CHECK(r.n_high == hi);
+            CHECK(r.n_kept == kept);
+            if (m == aggregate_method::sigma_clip) {
+                // +-inf are always outside sigma_clip's bounds (as robstat::sigma_clip)
+                CHECK(kept == 0);
+                CHECK(std::isnan(r.center));
+            }
+        }
+    }
+    const std::vector<double> x { inf, -inf, inf };
+    const auto o = robstat::outliers(x, robstat::outlier_method::sigma_clip);
+    CHECK(o.labels == std::vector<std::int8_t> { 1, -1, 1 });
+    const auto c = robstat::sigma_clip(x);
+    CHECK(c.n_low == 1);
+    CHECK(c.n_high == 2);
+}
+
 TEST_CASE("aggregate: float and strided input", "[aggregate]")
 {
     const auto x = contaminated(2000, 21);
@@ -394,9 +428,47 @@ TEST_CASE("aggregate weighted: integer weights give the repeated sample", "[aggr
     const std::vector<double> x { 1, 2, 3 }, w { 1, 1, 1 };
     CHECK_THROWS_AS(
         robstat::aggregate(x, w, with(aggregate_method::adjbox)), std::invalid_argument);
-    aggregate_params p;
-    p.ci = aggregate_ci::bootstrap;
-    CHECK_THROWS_AS(robstat::aggregate(x, w, p), std::invalid_argument);
     const std::vector<double> bad { 1, -1, 1 };
     CHECK_THROWS_AS(robstat::aggregate(x, bad), std::invalid_argument);
+}
+
+TEST_CASE("aggregate weighted: the bootstrap of integer weights is that of the repeated sample",
+    "[aggregate]")
+{
+    std::mt19937_64 g(11);
+    std::uniform_int_distribution<int> wd(0, 3);
+    for (auto m : { aggregate_method::trim, aggregate_method::mad, aggregate_method::iqr,
+             aggregate_method::sigma_clip, aggregate_method::huber }) {
+        auto x = contaminated(150, 77);
+        std::vector<double> w(x.size());
+        for (auto& v : w)
+            v = wd(g);
+        x[3] = robstat_test::nan_d; // a NaN of positive weight, omitted
+        w[3] = 2;
+        std::vector<double> rep2;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (x[i] == x[i])
+                for (int k = 0; k < static_cast<int>(w[i]); ++k)
+                    rep2.push_back(x[i]);
+        auto p = with(m);
+        p.ci = aggregate_ci::bootstrap;
+        p.n_boot = 200;
+        p.seed = 9;
+        INFO(robstat::aggregate_method_name(m));
+        const auto rw = robstat::aggregate(x, w, p, { robstat::nan_policy::omit });
+        const auto rr = robstat::aggregate(rep2, p);
+        CHECK(std::isfinite(rw.ci_lower));
+        CHECK(rw.ci_lower == rr.ci_lower); // the same draws: bit for bit
+        CHECK(rw.ci_upper == rr.ci_upper);
+        // non-integer weights: a resample of round(total weight) values; scaling every
+        // weight by 0.5 halves the resample, so the interval widens (about sqrt 2)
+        std::vector<double> half(w);
+        for (auto& v : half)
+            v *= 0.5;
+        const auto rh = robstat::aggregate(x, half, p, { robstat::nan_policy::omit });
+        CHECK(std::isfinite(rh.ci_lower));
+        CHECK(rh.ci_lower <= rh.center);
+        CHECK(rh.ci_upper >= rh.center);
+        CHECK(rh.ci_upper - rh.ci_lower > rw.ci_upper - rw.ci_lower);
+    }
 }

@@ -498,6 +498,31 @@ TEST_CASE("mest: huber with infinite and huge values", "[mest]")
     CHECK(robstat::huber(tinys) > 0);
 }
 
+TEST_CASE("mest: huber of subnormal values next to a huge one stays in [min, max]", "[mest]")
+{
+    // fuzz finding tests/fuzz/regressions/fuzz_estimators/huber-subnormal-huge: the
+    // data were scaled by 2^-80 whenever a value exceeded 2^900, which flushed the
+    // subnormal values and their (subnormal) scale to 0 and returned 0 < min
+    const double dm = std::numeric_limits<double>::denorm_min();
+    const std::vector<double> x { 6.975e-320, 8.85190217116944e+280, 2.7e-322, 8.079e-320 };
+    const double k = 177.0 / 16;
+    const double got = robstat::huber(x, k);
+    CHECK(got >= 2.7e-322);
+    CHECK(got <= 8.85190217116944e+280);
+    const double sc = static_cast<double>(raw_mad_ld(x)) * robstat::mad_normal_scale;
+    CHECK(std::fabs(got - brute_huber(x, {}, k, sc)) <= 4 * dm);
+    // where the sums need scaling (a value near DBL_MAX) the subnormals are
+    // flushed, and the result is still inside the data's range
+    const std::vector<double> y { 1e-320, 2e-320, 3e-320, 1.7e308 };
+    const double g2 = robstat::huber(y);
+    CHECK(g2 >= 1e-320);
+    CHECK(g2 <= 1.7e308);
+    const std::vector<double> w { 1, 2, 1, 1 };
+    const double g3 = robstat::huber(x, w, k);
+    CHECK(g3 >= 2.7e-322);
+    CHECK(g3 <= 8.85190217116944e+280);
+}
+
 TEST_CASE("mest: weighted huber (frequency weights)", "[mest]")
 {
     std::mt19937_64 rng(11);

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses of tests/fuzz (docs/testing.md):
 #   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [harness...]
+#   tests/fuzz/run_fuzz.sh BUILD_DIR runs:N [harness...]
+# SECONDS fuzzes each harness for that long, growing the corpus kept in
+# BUILD_DIR/corpus. runs:N (make test) is reproducible instead: N executions from
+# the seed corpus alone with -seed=1, so the same build explores the same inputs.
 # For each harness (default: all): first replays the committed crash inputs of
 # tests/fuzz/regressions/<harness>/ (each must now pass), then fuzzes for SECONDS
 # from the generated seed corpus (make_corpus.py) plus the corpus kept from earlier
@@ -33,9 +37,17 @@ for h in "${harnesses[@]}"; do
         "$bin" -runs=1 "${regressions[@]}" >"$build/$h.replay.log" 2>&1 \
             || { cat "$build/$h.replay.log"; echo "$h: a regression input fails"; exit 1; }
     fi
-    echo "== $h: fuzzing for ${seconds}s"
+    if [[ $seconds == runs:* ]]; then
+        echo "== $h: fuzzing for ${seconds#runs:} executions (seed 1)"
+        corpus=$build/corpus-fixed/$h
+        rm -rf "$corpus" && mkdir -p "$corpus"
+        budget=(-runs="${seconds#runs:}" -seed=1)
+    else
+        echo "== $h: fuzzing for ${seconds}s"
+        budget=(-max_total_time="$seconds")
+    fi
     log=$build/$h.log
-    if ! "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=4096 \
+    if ! "$bin" "${budget[@]}" -timeout=20 -rss_limit_mb=2048 -max_len=4096 \
             -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" "$seeds" >"$log" 2>&1; then
         tail -n 60 "$log"
         echo "$h: FAILED; the input is in $artifacts (log: $log)"

@@ -437,8 +437,14 @@ def test_weights_grouped_and_errors():
     assert r32.center == pytest.approx(rs.aggregate(x, weights=w).center, rel=1e-5)
     with pytest.raises(ValueError, match="weights are supported by the methods"):
         rs.aggregate(x, weights=w, method="adjbox")
-    with pytest.raises(ValueError, match="bootstrap"):
-        rs.aggregate(x, weights=w, ci="bootstrap")
+    # the weighted bootstrap of integer weights: the repeated values' interval, bit for bit
+    xs, ws = x[:400], w[:400]
+    for m in ("trim", "mad", "huber"):
+        bw = rs.aggregate(xs, weights=ws, method=m, ci="bootstrap", n_boot=100, seed=4)
+        br = rs.aggregate(np.repeat(xs, ws.astype(int)), method=m, ci="bootstrap", n_boot=100,
+                          seed=4)
+        assert np.isfinite(bw.ci[0])
+        assert bw.ci == br.ci
     with pytest.raises(ValueError, match="proportion"):
         rs.aggregate(x, weights=w, ntrim=3)
     with pytest.raises(ValueError, match="weights must be finite"):

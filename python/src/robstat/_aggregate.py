@@ -357,7 +357,9 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         weighted mean and SD of the kept values), ``sigma_clip`` (each round the weighted
         median and MAD of the finite values still kept, as on the repeated values),
         ``huber`` (weighted Huber with the weighted MAD, weighted sandwich interval) and
-        ``fit``; ``adjbox``, counts (``ntrim``) and ``ci="bootstrap"`` raise ValueError.
+        ``fit``; ``adjbox`` and counts (``ntrim``) raise ValueError. ``ci="bootstrap"``
+        resamples round(total weight) values with probabilities proportional to the
+        weights (integer weights: the interval of the repeated values, bit for bit).
         Labels and counts are per value; zero-weight values are absent (label 0, counted
         nowhere). The weighted trimmed mean has no analytic interval (NaN).
     groups : array_like, pandas Series or DataFrame, optional
