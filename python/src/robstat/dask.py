@@ -8,13 +8,19 @@ the results are identical, bit for bit, whatever the chunking and however the
 tree is shaped: ``robstat.dask.mean(x)`` equals
 ``robstat.stream.MomentsState().update(x.compute()).mean()``.
 
-``median``, ``quantile`` and ``trimmed_mean`` (``axis=None``) select exactly in
-two passes over the blocks (docs/streaming.md, "Exact order statistics"): a
-sorted regular sample of each block brackets the wanted ranks, then each block
-returns its count below the brackets, its few values inside them and the exact
-sum of its values between them. The order statistics are exact, the quantile
-formulas are the single-machine ones, and the trimmed mean is the correctly
-rounded sum of the kept values divided by their count.
+``median``, ``quantile``, ``trimmed_mean``, ``winsorized_mean`` and ``mad``
+(``axis=None``) select exactly in two passes over the blocks
+(docs/streaming.md, "Exact order statistics"): a sorted regular sample of each
+block brackets the wanted ranks, then each block returns its count below the
+brackets, its few values inside them and the exact sum of its values between
+them. The order statistics are exact and the results are computed from them
+with the single-machine arithmetic, so they equal the robstat functions on the
+computed array (the trimmed mean is the correctly rounded kept sum over the
+count, within an ulp of robstat's). ``robust_zscore`` and ``modified_zscore``
+take the exact median and MAD, then score the blocks lazily. With an ``axis``
+these functions rechunk the reduced axes whole and run the single-machine
+function on each block (exact; the data move). Dask Series are accepted, and
+``groupby_aggregate`` gives exact per-group statistics of a dask DataFrame.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from . import _core
 from ._api import SmallSampleWarning, _check_policy, _trim_pair
 from .stream import MomentsState, SumState
 
-__all__ = ["count", "groupby_aggregate", "mad", "max", "mean", "median", "min",
+__all__ = ["GROUP_FUNCS", "count", "groupby_aggregate", "mad", "max", "mean", "median", "min",
            "modified_zscore", "moments", "quantile", "robust_zscore", "std", "sum",
            "trimmed_mean", "var", "winsorized_mean"]
 
@@ -345,6 +351,7 @@ class _Runs:
         return gap
 
     def value(self, rank: int) -> float:
+        """The value of a selected rank."""
         for s, run in zip(self.starts, self.runs):
             if s <= rank < s + run.size:
                 return float(run[rank - s])
@@ -397,15 +404,7 @@ def _times(v: float, g: int) -> SumState:
     return SumState().update(np.array(terms, dtype=np.float64))
 
 
-def _midpoint(a: float, b: float, work: np.dtype) -> float:
-    """The single-machine midpoint of two order statistics a <= b in the
-    working dtype (the median of the two, computed by robstat itself)."""
-    from . import _api
-
-    return float(_api.median(np.array([a, b], dtype=work)))
-
-
-def _select_quantile(plan: _Plan, q: float, method: str, work: np.dtype) -> float:
+def _select_quantile(plan: _Plan, q: float, method: str) -> float:
     """The quantile of the plan's values by the single-machine formulas."""
     n = plan.n
     if method == "median":
@@ -414,15 +413,11 @@ def _select_quantile(plan: _Plan, q: float, method: str, work: np.dtype) -> floa
         h = math.floor(q * (n - 1))
         ranks = sorted({h, builtins.min(h + 1, n - 1)})
     runs = _Runs(ranks, plan)
-    if work == np.float32 and method in ("median", "midpoint"):
-        # the float32 midpoint is computed in float32 (quantile_from_runs works in double)
-        if method == "median":
-            lo, hi = (n - 1) // 2, n // 2
-        else:
-            h_ = q * (n - 1)
-            lo = int(math.floor(h_))
-            hi = lo if h_ - math.floor(h_) == 0 else builtins.min(lo + 1, n - 1)
-        return runs.value(lo) if lo == hi else _midpoint(runs.value(lo), runs.value(hi), work)
+    # (computed in double also for float32 input, where robstat's midpoint is a
+    # float32 one: two float32 values' sum is exact in double unless their
+    # exponents differ by more than 29, too far apart for the float32 rounding of
+    # the half to differ, and halving is exact, so the result rounded to float32
+    # is the same)
     return float(_core.quantile_from_runs(n, q, method, runs.starts, runs.runs))
 
 
@@ -492,7 +487,7 @@ def _quantile(x: Any, q: float, method: str, nan_policy: str, axis: Any = None,
     _check_method(method)
     policy = _check_policy(nan_policy)
     arr = _as_dask(x)
-    work, out = _dtypes(arr.dtype)
+    _, out = _dtypes(arr.dtype)
     if axis is not None:
         if method == "median":
             return _along(arr, axis, keepdims, lambda b, ax, kd: _api.median(
@@ -502,7 +497,7 @@ def _quantile(x: Any, q: float, method: str, nan_policy: str, axis: Any = None,
     plan = _two_pass(arr, policy, stacklevel=4)
     if plan is None:
         return _scalar(math.nan, out, arr.ndim, keepdims)
-    return _scalar(_select_quantile(plan, q, method, work), out, arr.ndim, keepdims)
+    return _scalar(_select_quantile(plan, q, method), out, arr.ndim, keepdims)
 
 
 def _checked_trim(trim: Any, name: str) -> tuple[float, float]:
@@ -527,7 +522,7 @@ def trimmed_mean(x: Any, trim: Any = 0.1, *, axis: Any = None, nan_policy: str =
     lower, upper = _checked_trim(trim, "trim")
     policy = _check_policy(nan_policy)
     arr = _as_dask(x)
-    work, out = _dtypes(arr.dtype)
+    _, out = _dtypes(arr.dtype)
     if axis is not None:
         return _along(arr, axis, keepdims, lambda b, ax, kd: _api.trimmed_mean(
             b, (lower, upper), axis=ax, nan_policy=policy, keepdims=kd), out)
@@ -537,7 +532,7 @@ def trimmed_mean(x: Any, trim: Any = 0.1, *, axis: Any = None, nan_policy: str =
     n = plan.n
     g_lo, g_hi = math.floor(lower * n), math.floor(upper * n)
     if lower == upper == 0.5 or g_lo + g_hi >= n:  # trim 0.5: the median, as robstat
-        return _scalar(_select_quantile(plan, 0.5, "median", work), out, arr.ndim, keepdims)
+        return _scalar(_select_quantile(plan, 0.5, "median"), out, arr.ndim, keepdims)
     first, last = g_lo, n - 1 - g_hi
     runs = _Runs([first, last], plan)
     value = _guarded_mean(lambda s: runs.sum_ranks(first, last, s).sum(), last - first + 1)
@@ -561,7 +556,7 @@ def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
     lower, upper = _checked_trim(limits, "limits")
     policy = _check_policy(nan_policy)
     arr = _as_dask(x)
-    work, out = _dtypes(arr.dtype)
+    _, out = _dtypes(arr.dtype)
     if axis is not None:
         return _along(arr, axis, keepdims, lambda b, ax, kd: _api.winsorized_mean(
             b, (lower, upper), axis=ax, nan_policy=policy, keepdims=kd), out)
@@ -590,7 +585,9 @@ def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
 
 def _abs_dev(block: np.ndarray, work: np.dtype, c: float) -> np.ndarray:
     """|x - c| in the working dtype, as the single-machine kernel computes it."""
-    return np.abs(np.asarray(block).astype(work) - work.type(c))
+    with np.errstate(over="ignore", invalid="ignore"):  # (inf as on one machine)
+        dev: np.ndarray = np.abs(np.asarray(block).astype(work) - work.type(c))
+    return dev
 
 
 def _raw_mad(arr: Any, policy: str, center: float | None, work: np.dtype
@@ -600,15 +597,14 @@ def _raw_mad(arr: Any, policy: str, center: float | None, work: np.dtype
     plan = _two_pass(arr, policy, stacklevel=5)
     if plan is None:
         return None
-    c = float(work.type(center)) if center is not None else _select_quantile(
-        plan, 0.5, "median", work)
+    c = float(work.type(center)) if center is not None else _select_quantile(plan, 0.5, "median")
     if c != c:  # the median of -inf and inf
         return c, math.nan
     dev = arr.map_blocks(_abs_dev, work, c, dtype=work)
     dplan = _two_pass(dev, "omit", stacklevel=5)
     if dplan is None or dplan.n != plan.n:  # |inf - inf| (an infinite centre): NaN
         return c, math.nan
-    return c, _select_quantile(dplan, 0.5, "median", work)
+    return c, _select_quantile(dplan, 0.5, "median")
 
 
 def mad(x: Any, *, center: float | None = None, scale: str | float = "normal",
@@ -652,7 +648,8 @@ def _score_block(block: np.ndarray, work: np.dtype, out: np.dtype, med: float, f
         if redo.any():
             half = work.type(0.5)
             z[redo] = f * ((v[redo] * half - c * half) / d) * work.type(2)
-    return z.astype(out, copy=False)
+    scores: np.ndarray = z.astype(out, copy=False)
+    return scores
 
 
 def _zscore(x: Any, axis: Any, nan_policy: str, factor: float, mad_scale: float,
