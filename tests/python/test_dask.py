@@ -177,3 +177,265 @@ def test_order_statistics_edge_cases(client) -> None:  # type: ignore[no-untyped
         rd.trimmed_mean(one, 0.7)
     with pytest.raises(TypeError, match="real numbers"):
         rd.median(da.from_array(np.array(["a"])))
+
+
+# ---- winsorized mean, MAD, z-scores, along an axis, dataframes ----------------------
+
+
+def exact_winsorized_mean(x: np.ndarray, lower: float, upper: float) -> float:
+    """robstat's arithmetic in exact rationals: the kept values' exact sum
+    rounded once, plus g_lo and g_hi copies of the cut values, rounded once,
+    divided by n (one IEEE division)."""
+    from fractions import Fraction
+
+    y = np.sort(x.astype(np.float64))
+    n = y.size
+    g_lo, g_hi = math.floor(lower * n), math.floor(upper * n)
+    kept = y[g_lo:n - g_hi]
+    if not np.all(np.isfinite(y)):
+        return float(np.sum(kept) + g_lo * y[g_lo] + g_hi * y[n - g_hi - 1]) / n
+    s = float(sum(map(Fraction, kept.tolist()), Fraction(0)))
+    total = Fraction(s) + g_lo * Fraction(float(y[g_lo])) + g_hi * Fraction(float(y[n - g_hi - 1]))
+    return float(total) / n
+
+
+def exact_mad(x: np.ndarray) -> float:
+    """The raw MAD by sorting (numpy), deviations in the input's dtype."""
+    y = np.sort(x)
+    n = y.size
+
+    def med(v: np.ndarray) -> Any:
+        v = np.sort(v)
+        a, b = v[(n - 1) // 2], v[n // 2]
+        return a if a == b else (a + b) / v.dtype.type(2)  # finite data: no overflow
+
+    return float(med(np.abs(y - med(y))))
+
+
+LIMITS = (0.0, 0.1, 0.25, (0.05, 0.2), (0.0, 0.3), 0.49)
+
+
+def check_more_statistics(x: np.ndarray, chunks: int, limits: tuple[Any, ...]) -> None:
+    import robstat
+
+    d = da.from_array(x, chunks=chunks)
+    for lim in limits:
+        got, want = rd.winsorized_mean(d, lim), robstat.winsorized_mean(x, lim)
+        assert got.dtype == want.dtype and same(float(got), float(want)), (lim, got, want)
+    for kw in ({}, {"scale": 1.0}, {"center": 0.5, "scale": 2.0}):
+        got, want = rd.mad(d, **kw), robstat.mad(x, **kw)
+        assert got.dtype == want.dtype and same(float(got), float(want)), (kw, got, want)
+    z = rd.robust_zscore(d)
+    assert isinstance(z, da.Array) and z.chunks == d.chunks
+    zc = z.compute()
+    assert zc.dtype == robstat.robust_zscore(x).dtype
+    assert np.array_equal(zc, robstat.robust_zscore(x), equal_nan=True)
+    assert np.array_equal(rd.modified_zscore(d).compute(), robstat.modified_zscore(x),
+                          equal_nan=True)
+
+
+def test_winsorized_mad_zscore_on_the_cluster(client) -> None:  # type: ignore[no-untyped-def]
+    for seed, chunks in CASES:
+        x = order_stat_data(seed)[: 300 if chunks == 1 else None]
+        check_more_statistics(x, chunks, (0.1, (0.05, 0.2)))
+        finite = x[np.isfinite(x)]
+        got = rd.winsorized_mean(da.from_array(finite, chunks=chunks), (0.05, 0.2))
+        assert got == exact_winsorized_mean(finite, 0.05, 0.2)
+        assert rd.mad(da.from_array(finite, chunks=chunks), scale=1.0) == exact_mad(finite)
+
+
+def test_winsorized_mad_zscore_every_chunking() -> None:
+    import dask
+
+    with dask.config.set(scheduler="sync"):
+        for seed, chunks in CASES:
+            x = order_stat_data(seed)[: 300 if chunks == 1 else None]
+            check_more_statistics(x, chunks, LIMITS)
+            finite = x[np.isfinite(x)]
+            fd = da.from_array(finite, chunks=chunks)
+            for lim in LIMITS:
+                lo, hi = (lim, lim) if isinstance(lim, float) else lim
+                assert rd.winsorized_mean(fd, lim) == exact_winsorized_mean(finite, lo, hi), lim
+            assert rd.mad(fd, scale=1.0) == exact_mad(finite)
+            # float32: deviations, midpoints and scores in float32, as robstat
+            f32 = (finite[np.abs(finite) < 1e30] * 1.37).astype(np.float32)
+            check_more_statistics(f32, chunks, (0.1, (0.05, 0.2)))
+            assert rd.mad(da.from_array(f32, chunks=chunks), scale=1.0) == exact_mad(f32)
+            assert rd.median(da.from_array(f32, chunks=chunks)) == robstat_median(f32)
+
+
+def robstat_median(x: np.ndarray) -> Any:
+    import robstat
+
+    return robstat.median(x)
+
+
+def test_float32_and_integer_order_statistics() -> None:
+    import dask
+    import robstat
+
+    rng = np.random.default_rng(11)
+    with dask.config.set(scheduler="sync"):
+        for n in (1, 2, 7, 1000, 1001):
+            x = rng.standard_normal(n).astype(np.float32) * np.float32(3.3)
+            d = da.from_array(x, chunks=97)
+            for method in ("linear", "midpoint", "nearest"):
+                got, want = rd.quantile(d, 0.37, method=method), robstat.quantile(x, 0.37,
+                                                                                 method=method)
+                assert got.dtype == np.float32 and got == want, (n, method)
+            assert rd.median(d).dtype == np.float32 and rd.median(d) == robstat.median(x)
+            assert rd.trimmed_mean(d, 0.2) == robstat.trimmed_mean(x, 0.2)
+            h = x.astype(np.float16)
+            assert rd.median(da.from_array(h, chunks=97)) == robstat.median(h)
+            assert rd.median(da.from_array(h, chunks=97)).dtype == np.float16
+        i = rng.integers(-50, 50, 999)
+        di = da.from_array(i, chunks=100)
+        assert rd.mad(di) == robstat.mad(i) and rd.winsorized_mean(di) == robstat.winsorized_mean(i)
+
+
+def test_overflow_guard_and_special_values() -> None:
+    import dask
+    import robstat
+
+    with dask.config.set(scheduler="sync"):
+        big = np.concatenate([np.full(40, 1.5e308), np.arange(10.0)])
+        d = da.from_array(big, chunks=7)
+        for f in ("trimmed_mean", "winsorized_mean"):
+            got, want = getattr(rd, f)(d, 0.1), getattr(robstat, f)(big, 0.1)
+            assert math.isfinite(got) and got == want, f
+        inf = np.array([-np.inf, 1.0, 2.0, 3.0, 4.0, np.inf, 5.0, 6.0, 7.0, 8.0])
+        di = da.from_array(inf, chunks=3)
+        for lim in (0.0, 0.1, (0.0, 0.2), (0.2, 0.0)):
+            assert same(float(rd.winsorized_mean(di, lim)),
+                        float(robstat.winsorized_mean(inf, lim))), lim
+            assert same(float(rd.trimmed_mean(di, lim)), float(robstat.trimmed_mean(inf, lim)))
+        assert rd.mad(di) == robstat.mad(inf)
+        assert np.array_equal(rd.robust_zscore(di).compute(), robstat.robust_zscore(inf),
+                              equal_nan=True)
+        const = da.from_array(np.full(100, 2.5), chunks=9)  # MAD 0: scores +-inf or NaN
+        assert rd.mad(const) == 0.0
+        zc = rd.robust_zscore(const).compute()
+        assert np.all(np.isnan(zc)) and np.array_equal(zc, robstat.robust_zscore(np.full(100, 2.5)),
+                                                       equal_nan=True)
+        # x - median overflows: the halved retry
+        wide = np.array([-1.7e308, 1.7e308, 1.7e308, 1.6e308, 1.5e308] * 3)
+        zw = robstat.robust_zscore(wide)
+        assert np.all(np.isfinite(zw))  # (the plain difference would be -inf)
+        assert np.array_equal(rd.robust_zscore(da.from_array(wide, chunks=4)).compute(), zw)
+        assert np.array_equal(rd.modified_zscore(da.from_array(wide, chunks=4)).compute(),
+                              robstat.modified_zscore(wide))
+
+
+def test_nan_policies_of_the_new_functions(client) -> None:  # type: ignore[no-untyped-def]
+    import robstat
+
+    x = order_stat_data(7)[:2000]
+    x[[5, 700, 1999]] = np.nan
+    d = da.from_array(x, chunks=301)
+    for name, kw in (("winsorized_mean", {"limits": 0.1}), ("mad", {}), ("median", {}),
+                     ("trimmed_mean", {"trim": 0.2}), ("quantile", {"q": 0.3})):
+        f = getattr(rd, name)
+        assert math.isnan(f(d, **kw)), name
+        assert same(float(f(d, nan_policy="omit", **kw)),
+                    float(getattr(robstat, name)(x, nan_policy="omit", **kw))), name
+        with pytest.raises(ValueError, match="(?i)nan"):
+            f(d, nan_policy="raise", **kw)
+    z = rd.robust_zscore(d).compute()
+    assert np.all(np.isnan(z))  # propagate: all NaN, as robstat
+    zo = rd.robust_zscore(d, nan_policy="omit").compute()
+    assert np.array_equal(zo, robstat.robust_zscore(x, nan_policy="omit"), equal_nan=True)
+    with pytest.raises(ValueError, match="(?i)nan"):
+        rd.robust_zscore(d, nan_policy="raise")
+    allnan = da.from_array(np.full(5, np.nan), chunks=2)
+    with pytest.warns(RuntimeWarning, match="empty"):
+        assert math.isnan(rd.mad(allnan, nan_policy="omit"))
+    with pytest.warns(RuntimeWarning, match="empty"):
+        assert np.all(np.isnan(rd.robust_zscore(allnan, nan_policy="omit").compute()))
+    with pytest.raises(ValueError, match="limits"):
+        rd.winsorized_mean(d, (0.5, 0.5))
+    with pytest.raises(ValueError, match="scale"):
+        rd.mad(d, scale=-1.0)
+
+
+AXIS_CHUNKS = [(300, 77), (17, 10), (101, 77), (1, 77), (300, 1), (97, 13)]
+
+
+def test_along_an_axis(client) -> None:  # type: ignore[no-untyped-def]
+    import robstat
+
+    rng = np.random.default_rng(5)
+    x = np.round(rng.standard_normal((300, 77)) * 2, 1)
+    x[rng.random(x.shape) < 0.01] = np.inf
+    x[rng.random(x.shape) < 0.005] = np.nan
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("median", {}), ("quantile", {"q": 0.9, "method": "midpoint"}),
+        ("trimmed_mean", {"trim": (0.05, 0.2)}), ("winsorized_mean", {"limits": 0.1}),
+        ("mad", {"scale": 1.0})]
+    for chunks in AXIS_CHUNKS[:4]:
+        d = da.from_array(x, chunks=chunks)
+        for name, kw in cases:
+            for axis, keepdims in ((0, False), (-1, True), ((0, 1), False)):
+                for policy in ("propagate", "omit"):
+                    got = getattr(rd, name)(d, axis=axis, keepdims=keepdims, nan_policy=policy,
+                                            **kw)
+                    assert isinstance(got, da.Array)
+                    want = getattr(robstat, name)(x, axis=axis, keepdims=keepdims,
+                                                  nan_policy=policy, **kw)
+                    got = client.compute(got, sync=True)
+                    assert got.shape == np.shape(want), (name, axis, chunks)
+                    assert np.array_equal(got, want, equal_nan=True), (name, axis, chunks)
+        for axis in (0, 1):
+            got = client.compute(rd.robust_zscore(d, axis=axis, nan_policy="omit"), sync=True)
+            assert np.array_equal(got, robstat.robust_zscore(x, axis=axis, nan_policy="omit"),
+                                  equal_nan=True)
+    f32 = x.astype(np.float32)
+    got = client.compute(rd.mad(da.from_array(f32, chunks=(17, 10)), axis=1,
+                                nan_policy="omit"), sync=True)
+    assert got.dtype == np.float32
+    assert np.array_equal(got, robstat.mad(f32, axis=1, nan_policy="omit"), equal_nan=True)
+    with pytest.raises(ValueError, match="out of bounds"):
+        rd.median(da.from_array(x, chunks=50), axis=2)
+
+
+def test_whole_array_keepdims() -> None:
+    import dask
+    import robstat
+
+    x = np.arange(24.0).reshape(4, 6)
+    with dask.config.set(scheduler="sync"):
+        got = rd.median(da.from_array(x, chunks=(3, 5)), keepdims=True)
+        assert got.shape == (1, 1) and got[0, 0] == robstat.median(x)
+
+
+def test_dask_series_and_groupby(client) -> None:  # type: ignore[no-untyped-def]
+    import robstat
+
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+
+    rng = np.random.default_rng(9)
+    n = 3000
+    frame = pd.DataFrame({"g": rng.integers(0, 7, n), "v": np.round(rng.standard_cauchy(n), 2)})
+    frame.loc[rng.random(n) < 0.01, "v"] = np.nan
+    ddf = dd.from_pandas(frame, npartitions=5)
+    s = ddf["v"]
+    v = frame["v"].to_numpy()
+    assert rd.median(s, nan_policy="omit") == robstat.median(v, nan_policy="omit")
+    assert rd.mad(s, nan_policy="omit") == robstat.mad(v, nan_policy="omit")
+    assert client.compute(rd.mean(s, nan_policy="omit"), sync=True) == MomentsState().update(
+        v).mean(nan_policy="omit")
+    z = client.compute(rd.robust_zscore(s, nan_policy="omit"), sync=True)
+    assert np.array_equal(z, robstat.robust_zscore(v, nan_policy="omit"), equal_nan=True)
+    for func, kw in (("trimmed_mean", {"trim": 0.2, "nan_policy": "omit"}),
+                     ("median", {"nan_policy": "omit"}), ("mad", {"nan_policy": "omit"}),
+                     ("quantile", {"q": 0.9, "nan_policy": "omit"}),
+                     ("winsorized_mean", {"limits": (0.1, 0.05)})):
+        got = client.compute(rd.groupby_aggregate(ddf, "g", "v", func, **kw), sync=True)
+        want = {k: float(getattr(robstat, func)(grp["v"].to_numpy(), **kw))
+                for k, grp in frame.groupby("g")}
+        assert sorted(got.index) == sorted(want)
+        assert all(same(float(got[k]), w) for k, w in want.items()), func
+    with pytest.raises(ValueError, match="func"):
+        rd.groupby_aggregate(ddf, "g", "v", "sort")
+    with pytest.raises(ValueError, match="trim"):
+        rd.groupby_aggregate(ddf, "g", "v", "trimmed_mean", trim=0.7)

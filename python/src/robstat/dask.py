@@ -8,13 +8,19 @@ the results are identical, bit for bit, whatever the chunking and however the
 tree is shaped: ``robstat.dask.mean(x)`` equals
 ``robstat.stream.MomentsState().update(x.compute()).mean()``.
 
-``median``, ``quantile`` and ``trimmed_mean`` (``axis=None``) select exactly in
-two passes over the blocks (docs/streaming.md, "Exact order statistics"): a
-sorted regular sample of each block brackets the wanted ranks, then each block
-returns its count below the brackets, its few values inside them and the exact
-sum of its values between them. The order statistics are exact, the quantile
-formulas are the single-machine ones, and the trimmed mean is the correctly
-rounded sum of the kept values divided by their count.
+``median``, ``quantile``, ``trimmed_mean``, ``winsorized_mean`` and ``mad``
+(``axis=None``) select exactly in two passes over the blocks
+(docs/streaming.md, "Exact order statistics"): a sorted regular sample of each
+block brackets the wanted ranks, then each block returns its count below the
+brackets, its few values inside them and the exact sum of its values between
+them. The order statistics are exact and the results are computed from them
+with the single-machine arithmetic, so they equal the robstat functions on the
+computed array (the trimmed mean is the correctly rounded kept sum over the
+count, within an ulp of robstat's). ``robust_zscore`` and ``modified_zscore``
+take the exact median and MAD, then score the blocks lazily. With an ``axis``
+these functions rechunk the reduced axes whole and run the single-machine
+function on each block (exact; the data move). Dask Series are accepted, and
+``groupby_aggregate`` gives exact per-group statistics of a dask DataFrame.
 """
 
 from __future__ import annotations
@@ -29,8 +35,9 @@ from . import _core
 from ._api import SmallSampleWarning, _check_policy, _trim_pair
 from .stream import MomentsState, SumState
 
-__all__ = ["count", "max", "mean", "median", "min", "moments", "quantile", "std", "sum",
-           "trimmed_mean", "var"]
+__all__ = ["GROUP_FUNCS", "count", "groupby_aggregate", "mad", "max", "mean", "median", "min",
+           "modified_zscore", "moments", "quantile", "robust_zscore", "std", "sum",
+           "trimmed_mean", "var", "winsorized_mean"]
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -83,11 +90,7 @@ def _merge(parts: Any, axis: tuple[int, ...], keepdims: bool) -> np.ndarray:
 def _moments_array(x: Any, axis: Any, split_every: Any) -> Any:
     import dask.array as da
 
-    arr = da.asarray(x)  # type: ignore[no-untyped-call]
-    kind = arr.dtype.kind
-    if kind not in "biuf" or (kind == "f" and arr.dtype.itemsize > 8):
-        raise TypeError(f"robstat.dask needs real numbers: got dtype {arr.dtype!r} "
-                        "(bool, integer and float dtypes up to float64 are accepted)")
+    arr = _as_dask(x)
     axes = _axes(axis, arr.ndim)
     states = da.reduction(  # type: ignore[no-untyped-call]
         arr, _block_states, _merge, combine=_merge, axis=axes, keepdims=True, dtype=object,
@@ -167,6 +170,39 @@ def max(x: Any, *, axis: Any = None, nan_policy: str = "propagate", keepdims: bo
     return _call(x, axis, keepdims, split_every, "max", nan_policy)
 
 
+# ---- input and result dtypes ------------------------------------------------------
+
+
+def _as_dask(x: Any) -> Any:
+    """A dask array of real numbers from a dask array, a dask Series (its values,
+    with known chunk lengths) or anything ``dask.array.asarray`` takes."""
+    import dask.array as da
+
+    if not isinstance(x, da.Array) and hasattr(x, "to_dask_array"):  # a dask Series
+        x = x.to_dask_array(lengths=True)
+    arr = da.asarray(x)  # type: ignore[no-untyped-call]
+    kind = arr.dtype.kind
+    if kind not in "biuf" or (kind == "f" and arr.dtype.itemsize > 8):
+        raise TypeError(f"robstat.dask needs real numbers: got dtype {arr.dtype!r} "
+                        "(bool, integer and float dtypes up to float64 are accepted)")
+    return arr
+
+
+def _dtypes(dtype: np.dtype) -> tuple[np.dtype, np.dtype]:
+    """(the dtype robstat computes in, the dtype of its results): float32 for
+    float16/float32 input (cast back to float16), float64 otherwise."""
+    if dtype.kind == "f" and dtype.itemsize <= 4:
+        return np.dtype(np.float32), np.dtype(dtype)
+    return np.dtype(np.float64), np.dtype(np.float64)
+
+
+def _scalar(value: float, out: np.dtype, ndim: int, keepdims: bool) -> Any:
+    """A whole-array result as robstat returns it: a NumPy scalar of the result
+    dtype (a float subclass for float64), or an array of ones' shape."""
+    v = np.asarray(value, dtype=np.float64).astype(out)
+    return v.reshape((1,) * ndim) if keepdims else v[()]
+
+
 # ---- exact order statistics in two passes (axis=None) ----------------------------
 
 _SAMPLE = 512  # sample values a block contributes to the bracket search
@@ -211,6 +247,17 @@ def _bracket(summaries: list[tuple[int, int, np.ndarray, np.ndarray]], rank: int
     return float(lo), float(hi)
 
 
+def _gap_sums(v: np.ndarray, brackets: list[tuple[float, float]], scale: float
+              ) -> list[SumState]:
+    """Exact sums of the values strictly between consecutive brackets, each
+    value times `scale` (a power of two, as the single-machine overflow guard)."""
+    out = []
+    for i in range(len(brackets) - 1):
+        between = v[(v > brackets[i][1]) & (v < brackets[i + 1][0])]
+        out.append(SumState().update(between if scale == 1.0 else between * scale))
+    return out
+
+
 def _pass2(block: np.ndarray, brackets: list[tuple[float, float]]
            ) -> tuple[int, list[np.ndarray], list[SumState]]:
     """Count below the first bracket, the values inside each bracket, the exact
@@ -218,9 +265,12 @@ def _pass2(block: np.ndarray, brackets: list[tuple[float, float]]
     v, _ = _finite_or_inf(block)
     below = int(np.count_nonzero(v < brackets[0][0]))
     inside = [v[(v >= lo) & (v <= hi)] for lo, hi in brackets]
-    gaps = [SumState().update(v[(v > brackets[i][1]) & (v < brackets[i + 1][0])])
-            for i in range(len(brackets) - 1)]
-    return below, inside, gaps
+    return below, inside, _gap_sums(v, brackets, 1.0)
+
+
+def _pass_scaled(block: np.ndarray, brackets: list[tuple[float, float]], scale: float
+                 ) -> list[SumState]:
+    return _gap_sums(_finite_or_inf(block)[0], brackets, scale)
 
 
 def _merge_brackets(bs: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -233,60 +283,20 @@ def _merge_brackets(bs: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-class _Runs:
-    """The selected ranks: sorted runs of values with their first rank, and the
-    exact sums between consecutive runs."""
+class _Plan:
+    """Pass 1 over the blocks of a dask array: their delayed blocks, their
+    summaries, the count of (non-NaN) values."""
 
-    def __init__(self, ranks: list[int], summaries: list[Any], blocks: list[Any]) -> None:
-        from dask.base import compute
-        from dask.delayed import delayed
-
-        self.brackets = _merge_brackets([_bracket(summaries, r) for r in ranks])
-        parts = compute(*[delayed(_pass2)(b, self.brackets) for b in blocks])  # type: ignore[no-untyped-call]
-        start = int(builtins.sum(p[0] for p in parts))
-        self.starts: list[int] = []
-        self.runs: list[np.ndarray] = []
-        self.gaps: list[SumState] = []
-        for k in range(len(self.brackets)):
-            run = np.sort(np.concatenate([p[1][k] for p in parts]))
-            self.starts.append(start)
-            self.runs.append(run)
-            start += run.size
-            if k + 1 < len(self.brackets):
-                gap = SumState()
-                for p in parts:
-                    gap.merge(p[2][k])
-                self.gaps.append(gap)
-                start += gap.count()
-        for r in ranks:  # the bounds guarantee it; a failure is a robstat bug
-            if not any(s <= r < s + run.size for s, run in zip(self.starts, self.runs)):
-                raise RuntimeError(f"robstat.dask: rank {r} fell outside its bracket")
-
-    def sum_ranks(self, first: int, last: int) -> SumState:
-        """The exact sum of the values of ranks first..last (inclusive; both are
-        selected ranks, so every gap lies wholly inside or outside)."""
-        total = SumState()
-        for k, (s, run) in enumerate(zip(self.starts, self.runs)):
-            a, b = builtins.max(first, s), builtins.min(last, s + run.size - 1)
-            if a <= b:
-                total.update(run[a - s:b - s + 1])
-            if k < len(self.gaps) and first <= s + run.size and self.starts[k + 1] - 1 <= last:
-                total.merge(self.gaps[k])
-        return total
+    def __init__(self, blocks: list[Any], summaries: list[Any], n: int) -> None:
+        self.blocks, self.summaries, self.n = blocks, summaries, n
 
 
-def _two_pass(x: Any, nan_policy: str) -> tuple[list[Any], list[Any], int] | None:
-    """The blocks, their pass-1 summaries and the count of values; None when the
-    NaN policy makes the result NaN."""
-    import dask.array as da
+def _two_pass(arr: Any, nan_policy: str, stacklevel: int = 3) -> _Plan | None:
+    """Pass 1; None when the NaN policy makes the result NaN (or nothing is left)."""
     from dask.base import compute
     from dask.delayed import delayed
 
     policy = _check_policy(nan_policy)
-    arr = da.asarray(x)  # type: ignore[no-untyped-call]
-    if arr.dtype.kind not in "biuf" or (arr.dtype.kind == "f" and arr.dtype.itemsize > 8):
-        raise TypeError(f"robstat.dask needs real numbers: got dtype {arr.dtype!r} "
-                        "(bool, integer and float dtypes up to float64 are accepted)")
     blocks = list(arr.to_delayed().reshape(-1))
     summaries = list(compute(*[delayed(_pass1)(b) for b in blocks]))  # type: ignore[no-untyped-call]
     n_nan = builtins.sum(s[1] for s in summaries)
@@ -299,54 +309,418 @@ def _two_pass(x: Any, nan_policy: str) -> tuple[list[Any], list[Any], int] | Non
         import warnings
 
         warnings.warn("The input is empty or has no value left after omitting NaN; "
-                      "the result is NaN", SmallSampleWarning, stacklevel=3)
+                      "the result is NaN", SmallSampleWarning, stacklevel=stacklevel)
         return None
-    return blocks, summaries, n
+    return _Plan(blocks, summaries, n)
 
 
-def quantile(x: Any, q: float, *, method: str = "linear", nan_policy: str = "propagate"
-             ) -> float:
-    """Exact quantile of all the values (``axis=None``), with the formulas and
-    `method` names of :func:`robstat.quantile`; two passes over the blocks."""
-    if not isinstance(q, (int, float, np.floating, np.integer)) or not 0 <= q <= 1:
-        raise ValueError(f"q must be in [0, 1] (got {q!r})")
-    return _quantile(x, float(q), method, nan_policy)
+class _Runs:
+    """The selected ranks: sorted runs of values with their first rank, and the
+    exact sums between consecutive runs (pass 2)."""
+
+    def __init__(self, ranks: list[int], plan: _Plan) -> None:
+        from dask.base import compute
+        from dask.delayed import delayed
+
+        self.plan = plan
+        self.brackets = _merge_brackets([_bracket(plan.summaries, r) for r in ranks])
+        parts = compute(*[delayed(_pass2)(b, self.brackets)  # type: ignore[no-untyped-call]
+                          for b in plan.blocks])
+        start = int(builtins.sum(p[0] for p in parts))
+        self.starts: list[int] = []
+        self.runs: list[np.ndarray] = []
+        self.gaps: list[SumState] = []
+        for k in range(len(self.brackets)):
+            run = np.sort(np.concatenate([p[1][k] for p in parts]))
+            self.starts.append(start)
+            self.runs.append(run)
+            start += run.size
+            if k + 1 < len(self.brackets):
+                self.gaps.append(self._merged([p[2] for p in parts], k))
+                start += self.gaps[-1].count()
+        for r in ranks:  # the bounds guarantee it; a failure is a robstat bug
+            if not any(s <= r < s + run.size for s, run in zip(self.starts, self.runs)):
+                raise RuntimeError(f"robstat.dask: rank {r} fell outside its bracket")
+        self._scaled: dict[float, list[SumState]] = {1.0: self.gaps}
+
+    @staticmethod
+    def _merged(parts: list[list[SumState]], k: int) -> SumState:
+        gap = SumState()
+        for p in parts:
+            gap.merge(p[k])
+        return gap
+
+    def value(self, rank: int) -> float:
+        """The value of a selected rank."""
+        for s, run in zip(self.starts, self.runs):
+            if s <= rank < s + run.size:
+                return float(run[rank - s])
+        raise RuntimeError(f"robstat.dask: rank {rank} was not selected")
+
+    def gap_sums(self, scale: float) -> list[SumState]:
+        """The gaps' exact sums of the values times `scale` (one more pass over
+        the blocks the first time a scale other than 1 is asked for)."""
+        if scale not in self._scaled:
+            from dask.base import compute
+            from dask.delayed import delayed
+
+            parts = compute(*[delayed(_pass_scaled)(b, self.brackets, scale)  # type: ignore[no-untyped-call]
+                              for b in self.plan.blocks])
+            self._scaled[scale] = [self._merged(list(parts), k) for k in range(len(self.gaps))]
+        return self._scaled[scale]
+
+    def sum_ranks(self, first: int, last: int, scale: float = 1.0) -> SumState:
+        """The exact sum of the values of ranks first..last (inclusive; both are
+        selected ranks, so every gap lies wholly inside or outside), each value
+        times `scale`."""
+        gaps = self.gap_sums(scale)
+        total = SumState()
+        for k, (s, run) in enumerate(zip(self.starts, self.runs)):
+            a, b = builtins.max(first, s), builtins.min(last, s + run.size - 1)
+            if a <= b:
+                part = run[a - s:b - s + 1]
+                total.update(part if scale == 1.0 else part * scale)
+            if k < len(gaps) and first <= s + run.size and self.starts[k + 1] - 1 <= last:
+                total.merge(gaps[k])
+        return total
 
 
-def median(x: Any, *, nan_policy: str = "propagate") -> float:
-    """Exact median of all the values (``axis=None``); two passes over the blocks."""
-    return _quantile(x, 0.5, "median", nan_policy)
+def _guarded_mean(total: Any, n: int) -> float:
+    """``total(1) / n``, or when that sum overflows with finite terms
+    ``total(2**-64) / n * 2**64``: the overflow guard of the single-machine
+    means (mean(1e308, 1e308) is 1e308, not inf)."""
+    s = float(total(1.0))
+    if math.isfinite(s):
+        return s / n
+    small = float(total(2.0**-64))
+    if not math.isfinite(small):  # an infinite term: the IEEE result
+        return small
+    return small / n * 2.0**64
 
 
-def _quantile(x: Any, q: float, method: str, nan_policy: str) -> float:
-    if method != "median":
-        _core.quantile_from_runs(1, q, method, [0], [np.zeros(1)])  # validates the name
-    plan = _two_pass(x, nan_policy)
-    if plan is None:
-        return math.nan
-    blocks, summaries, n = plan
-    h = math.floor(q * (n - 1))
-    ranks = sorted({h, builtins.min(h + 1, n - 1)}) if method != "median" else sorted(
-        {(n - 1) // 2, n // 2})
-    runs = _Runs(ranks, summaries, blocks)
+def _times(v: float, g: int) -> SumState:
+    """g copies of v, exactly: v times the powers of two of g (each exact)."""
+    terms = [v * 2.0**k for k in range(g.bit_length()) if g >> k & 1]
+    return SumState().update(np.array(terms, dtype=np.float64))
+
+
+def _select_quantile(plan: _Plan, q: float, method: str) -> float:
+    """The quantile of the plan's values by the single-machine formulas."""
+    n = plan.n
+    if method == "median":
+        ranks = sorted({(n - 1) // 2, n // 2})
+    else:
+        h = math.floor(q * (n - 1))
+        ranks = sorted({h, builtins.min(h + 1, n - 1)})
+    runs = _Runs(ranks, plan)
+    # (computed in double also for float32 input, where robstat's midpoint is a
+    # float32 one: two float32 values' sum is exact in double unless their
+    # exponents differ by more than 29, too far apart for the float32 rounding of
+    # the half to differ, and halving is exact, so the result rounded to float32
+    # is the same)
     return float(_core.quantile_from_runs(n, q, method, runs.starts, runs.runs))
 
 
-def trimmed_mean(x: Any, trim: Any = 0.1, *, nan_policy: str = "propagate") -> float:
-    """Exact trimmed mean of all the values (``axis=None``): floor(trim * n)
-    values cut from each tail (a (lower, upper) pair for asymmetric cuts), the
-    correctly rounded sum of the others divided by their count."""
+def _check_method(method: str) -> None:
+    if method != "median":
+        _core.quantile_from_runs(1, 0.5, method, [0], [np.zeros(1)])  # validates the name
+
+
+# ---- along an axis: the reduced axes made one chunk, robstat per block -----------
+
+
+def _along(arr: Any, axis: Any, keepdims: bool, fn: Any, out: np.dtype) -> Any:
+    """``fn(block, axes, keepdims)`` (a single-machine robstat reduction) on
+    each block of `arr` rechunked so that the reduced axes are whole: exact by
+    construction, lazy; moves the data when a reduced axis is chunked."""
+    axes = _axes(axis, arr.ndim)
+    whole = arr.rechunk({a: -1 for a in axes})
+
+    def block_fn(b: np.ndarray) -> np.ndarray:
+        return np.asarray(fn(b, axes, keepdims), dtype=out)
+
+    if keepdims:
+        chunks = tuple((1,) if d in axes else c for d, c in enumerate(whole.chunks))
+        return whole.map_blocks(block_fn, dtype=out, chunks=chunks,
+                                meta=np.empty((0,) * arr.ndim, out))
+    kept = arr.ndim - len(axes)
+    return whole.map_blocks(block_fn, dtype=out, drop_axis=list(axes),
+                            meta=np.empty((0,) * kept, out))
+
+
+def _transform_along(arr: Any, axis: Any, fn: Any, out: np.dtype) -> Any:
+    axes = _axes(axis, arr.ndim)
+    whole = arr.rechunk({a: -1 for a in axes})
+    return whole.map_blocks(lambda b: np.asarray(fn(b, axes), dtype=out), dtype=out,
+                            meta=np.empty((0,) * arr.ndim, out))
+
+
+# ---- the public order statistics -------------------------------------------------
+
+
+def quantile(x: Any, q: float, *, axis: Any = None, method: str = "linear",
+             nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Exact quantile, with the formulas and `method` names of
+    :func:`robstat.quantile` (`q` one number in [0, 1]).
+
+    ``axis=None``: of all the values, two passes over the blocks, returned as a
+    NumPy scalar of robstat's result dtype (float32 for float32 input, float64
+    otherwise). An int or tuple `axis`: a lazy dask array (the reduced axes are
+    rechunked whole, then :func:`robstat.quantile` runs on each block).
+    """
+    if not isinstance(q, (int, float, np.floating, np.integer)) or not 0 <= q <= 1:
+        raise ValueError(f"q must be in [0, 1] (got {q!r})")
+    return _quantile(x, float(q), method, nan_policy, axis, keepdims)
+
+
+def median(x: Any, *, axis: Any = None, nan_policy: str = "propagate",
+           keepdims: bool = False) -> Any:
+    """Exact median (``axis=None``: of all the values, two passes over the
+    blocks; an `axis`: lazily along it, as :func:`quantile`)."""
+    return _quantile(x, 0.5, "median", nan_policy, axis, keepdims)
+
+
+def _quantile(x: Any, q: float, method: str, nan_policy: str, axis: Any = None,
+              keepdims: bool = False) -> Any:
     from . import _api
 
-    lower, upper = _trim_pair(trim, "trim")
-    _api.trimmed_mean(np.zeros(1), (lower, upper))  # the single-machine validation
-    plan = _two_pass(x, nan_policy)
+    _check_method(method)
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    _, out = _dtypes(arr.dtype)
+    if axis is not None:
+        if method == "median":
+            return _along(arr, axis, keepdims, lambda b, ax, kd: _api.median(
+                b, axis=ax, nan_policy=policy, keepdims=kd), out)
+        return _along(arr, axis, keepdims, lambda b, ax, kd: _api.quantile(
+            b, q, axis=ax, method=method, nan_policy=policy, keepdims=kd), out)
+    plan = _two_pass(arr, policy, stacklevel=4)
     if plan is None:
-        return math.nan
-    blocks, summaries, n = plan
+        return _scalar(math.nan, out, arr.ndim, keepdims)
+    return _scalar(_select_quantile(plan, q, method), out, arr.ndim, keepdims)
+
+
+def _checked_trim(trim: Any, name: str) -> tuple[float, float]:
+    from . import _api
+
+    lower, upper = _trim_pair(trim, name)
+    if name == "trim":
+        _api.trimmed_mean(np.zeros(1), (lower, upper))  # the single-machine validation
+    else:
+        _api.winsorized_mean(np.zeros(1), (lower, upper))
+    return lower, upper
+
+
+def trimmed_mean(x: Any, trim: Any = 0.1, *, axis: Any = None, nan_policy: str = "propagate",
+                 keepdims: bool = False) -> Any:
+    """Exact trimmed mean: floor(trim * n) values cut from each tail (a
+    (lower, upper) pair for asymmetric cuts), the correctly rounded sum of the
+    others divided by their count (``axis=None``: two passes over the blocks;
+    an `axis`: lazily along it, :func:`robstat.trimmed_mean` on each block)."""
+    from . import _api
+
+    lower, upper = _checked_trim(trim, "trim")
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    _, out = _dtypes(arr.dtype)
+    if axis is not None:
+        return _along(arr, axis, keepdims, lambda b, ax, kd: _api.trimmed_mean(
+            b, (lower, upper), axis=ax, nan_policy=policy, keepdims=kd), out)
+    plan = _two_pass(arr, policy)
+    if plan is None:
+        return _scalar(math.nan, out, arr.ndim, keepdims)
+    n = plan.n
     g_lo, g_hi = math.floor(lower * n), math.floor(upper * n)
     if lower == upper == 0.5 or g_lo + g_hi >= n:  # trim 0.5: the median, as robstat
-        return _quantile(x, 0.5, "median", nan_policy)
+        return _scalar(_select_quantile(plan, 0.5, "median"), out, arr.ndim, keepdims)
     first, last = g_lo, n - 1 - g_hi
-    runs = _Runs([first, last], summaries, blocks)
-    return runs.sum_ranks(first, last).sum() / (last - first + 1)
+    runs = _Runs([first, last], plan)
+    value = _guarded_mean(lambda s: runs.sum_ranks(first, last, s).sum(), last - first + 1)
+    return _scalar(value, out, arr.ndim, keepdims)
+
+
+def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
+                    nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Exact winsorized mean: the floor(p * n) lowest values replaced by the
+    lowest kept one and the floor(p * n) highest by the highest kept one
+    (`limits` one proportion or a (lower, upper) pair, lower + upper < 1).
+
+    ``axis=None``: two passes over the blocks, with the single-machine
+    arithmetic: the exact sum of the kept values rounded once, plus
+    ``g_lo * x_(g_lo) + g_hi * x_(n-g_hi-1)`` exactly, rounded once, divided by n
+    (equal to :func:`robstat.winsorized_mean` bit for bit). An `axis`: lazily
+    along it, :func:`robstat.winsorized_mean` on each block.
+    """
+    from . import _api
+
+    lower, upper = _checked_trim(limits, "limits")
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    _, out = _dtypes(arr.dtype)
+    if axis is not None:
+        return _along(arr, axis, keepdims, lambda b, ax, kd: _api.winsorized_mean(
+            b, (lower, upper), axis=ax, nan_policy=policy, keepdims=kd), out)
+    plan = _two_pass(arr, policy)
+    if plan is None:
+        return _scalar(math.nan, out, arr.ndim, keepdims)
+    n = plan.n
+    g_lo, g_hi = math.floor(lower * n), math.floor(upper * n)
+    first, last = g_lo, n - 1 - g_hi
+    runs = _Runs([first, last], plan)
+    lo, hi = runs.value(first), runs.value(last)
+
+    def total(scale: float) -> float:
+        kept = runs.sum_ranks(first, last, scale).sum()
+        if g_lo == 0 and g_hi == 0:
+            return kept
+        acc = SumState().update(np.array([kept]))  # (rounded first, as robstat does)
+        if g_lo:  # (a tail with nothing cut adds no term: 0 * inf would be NaN)
+            acc.merge(_times(lo * scale, g_lo))
+        if g_hi:
+            acc.merge(_times(hi * scale, g_hi))
+        return acc.sum()
+
+    return _scalar(_guarded_mean(total, n), out, arr.ndim, keepdims)
+
+
+def _abs_dev(block: np.ndarray, work: np.dtype, c: float) -> np.ndarray:
+    """|x - c| in the working dtype, as the single-machine kernel computes it."""
+    with np.errstate(over="ignore", invalid="ignore"):  # (inf as on one machine)
+        dev: np.ndarray = np.abs(np.asarray(block).astype(work) - work.type(c))
+    return dev
+
+
+def _raw_mad(arr: Any, policy: str, center: float | None, work: np.dtype
+             ) -> tuple[float, float] | None:
+    """(centre, unscaled MAD) of all the values in the working dtype; None when
+    the NaN policy makes them NaN."""
+    plan = _two_pass(arr, policy, stacklevel=5)
+    if plan is None:
+        return None
+    c = float(work.type(center)) if center is not None else _select_quantile(plan, 0.5, "median")
+    if c != c:  # the median of -inf and inf
+        return c, math.nan
+    dev = arr.map_blocks(_abs_dev, work, c, dtype=work)
+    dplan = _two_pass(dev, "omit", stacklevel=5)
+    if dplan is None or dplan.n != plan.n:  # |inf - inf| (an infinite centre): NaN
+        return c, math.nan
+    return c, _select_quantile(dplan, 0.5, "median")
+
+
+def mad(x: Any, *, center: float | None = None, scale: str | float = "normal",
+        axis: Any = None, nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    """Exact median absolute deviation ``scale * median(|x - center|)``, the
+    centre the median unless given (the arguments of :func:`robstat.mad`).
+
+    ``axis=None``: the exact median (two passes), then the exact median of the
+    deviations, computed blockwise as robstat does (in float32 for float32
+    input), by two more passes: equal to :func:`robstat.mad` bit for bit. An
+    `axis`: lazily along it, :func:`robstat.mad` on each block.
+    """
+    from . import _api
+
+    s = _api._scale_value(scale, _api.MAD_NORMAL_SCALE)
+    _api.mad(np.zeros(1), scale=s)  # the single-machine validation of scale
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    work, out = _dtypes(arr.dtype)
+    c = None if center is None else float(center)
+    if axis is not None:
+        return _along(arr, axis, keepdims, lambda b, ax, kd: _api.mad(
+            b, center=c, scale=s, axis=ax, nan_policy=policy, keepdims=kd), out)
+    cm = _raw_mad(arr, policy, c, work)
+    if cm is None:
+        return _scalar(math.nan, out, arr.ndim, keepdims)
+    raw = float(work.type(cm[1]))
+    return _scalar(float(work.type(raw * s)), out, arr.ndim, keepdims)
+
+
+def _score_block(block: np.ndarray, work: np.dtype, out: np.dtype, med: float, factor: float,
+                 denom: float) -> np.ndarray:
+    """factor * (x - med) / denom elementwise in the working dtype, with the
+    single-machine kernel's operations (its halved retry where x - med overflows)."""
+    v = np.asarray(block).astype(work)
+    c, f, d = work.type(med), work.type(factor), work.type(denom)
+    with np.errstate(all="ignore"):
+        diff = v - c
+        z = diff / d if f == 1 else f * diff / d
+        redo = np.isinf(diff) & np.isfinite(v) & bool(np.isfinite(c))
+        if redo.any():
+            half = work.type(0.5)
+            z[redo] = f * ((v[redo] * half - c * half) / d) * work.type(2)
+    scores: np.ndarray = z.astype(out, copy=False)
+    return scores
+
+
+def _zscore(x: Any, axis: Any, nan_policy: str, factor: float, mad_scale: float,
+            single: Any) -> Any:
+    import dask.array as da
+
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    work, out = _dtypes(arr.dtype)
+    if axis is not None:
+        return _transform_along(arr, axis, lambda b, ax: single(b, axis=ax, nan_policy=policy),
+                                out)
+    cm = _raw_mad(arr, policy, None, work)
+    if cm is None or cm[0] != cm[0]:
+        return da.full(arr.shape, math.nan, dtype=out, chunks=arr.chunks)  # type: ignore[no-untyped-call]
+    med, raw = cm
+    denom = float(work.type(mad_scale * raw))
+    return arr.map_blocks(_score_block, work, out, med, factor, denom, dtype=out)
+
+
+def robust_zscore(x: Any, *, axis: Any = None, nan_policy: str = "propagate") -> Any:
+    """Robust z-scores ``(x - median) / (1.482602218505602 * MAD)`` as a lazy dask
+    array of the input's shape, equal element for element to
+    :func:`robstat.robust_zscore` of the whole array.
+
+    ``axis=None``: the exact median and MAD are computed first (four passes
+    over the blocks), then the scores lazily with ``map_blocks``. An `axis`:
+    the reduced axes rechunked whole, :func:`robstat.robust_zscore` on each block.
+    """
+    from . import _api
+
+    return _zscore(x, axis, nan_policy, 1.0, _api.MAD_NORMAL_SCALE, _api.robust_zscore)
+
+
+def modified_zscore(x: Any, *, axis: Any = None, nan_policy: str = "propagate") -> Any:
+    """Iglewicz-Hoaglin modified z-scores ``0.6745 * (x - median) / MAD``, lazily,
+    as :func:`robust_zscore` (equal to :func:`robstat.modified_zscore`)."""
+    from . import _api
+
+    return _zscore(x, axis, nan_policy, 0.6745, 1.0, _api.modified_zscore)
+
+
+# ---- dask.dataframe ----------------------------------------------------------------
+
+GROUP_FUNCS = ("median", "trimmed_mean", "winsorized_mean", "mad", "quantile", "mean", "iqr")
+"""The single-machine robstat functions :func:`groupby_aggregate` applies."""
+
+
+def groupby_aggregate(df: Any, by: Any, column: str, func: str = "trimmed_mean",
+                      **kwargs: Any) -> Any:
+    """Exact per-group robust statistic of one column of a dask DataFrame.
+
+    ``robstat.<func>(values of the group, **kwargs)`` for each group of
+    ``df.groupby(by)``, as a lazy dask Series indexed by the group keys
+    (float64). dask's ``groupby(...).apply`` shuffles every group wholly into
+    one partition first, so each result is the single-machine one, bit for bit
+    (the data move once). `func` is one of :data:`GROUP_FUNCS`; `kwargs` go
+    to it (``trim=0.2``, ``nan_policy="omit"``, ``scale=1.0``, ``q=0.9``, ...).
+    """
+    from . import _api
+
+    if func not in GROUP_FUNCS:
+        raise ValueError(f"func must be one of {', '.join(GROUP_FUNCS)} (got {func!r})")
+    fn = getattr(_api, func)
+    import warnings
+
+    with warnings.catch_warnings():  # validate the arguments now, not on a worker
+        warnings.simplefilter("ignore")
+        fn(np.zeros(2), **kwargs)
+
+    def per_group(values: Any) -> float:
+        return float(fn(values.to_numpy(), **kwargs))
+
+    return df.groupby(by)[column].apply(per_group, meta=(column, "f8"))
