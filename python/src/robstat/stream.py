@@ -217,7 +217,7 @@ def _floats(x: npt.ArrayLike, name: str) -> tuple[np.ndarray, bool]:
     a = np.asarray(x)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be real numbers (got dtype {a.dtype})")
-    return np.ascontiguousarray(a, dtype=np.float64), a.ndim == 0
+    return np.array(a, dtype=np.float64, order="C"), a.ndim == 0
 
 
 class QuantileSketch(_State):
@@ -272,14 +272,14 @@ class QuantileSketch(_State):
     def quantile(self, q: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
         """Estimated quantile(s) (method ``"lower"``; NaN when empty)."""
         a, scalar = _floats(q, "q")
-        out = self._impl.quantiles(a, _check_policy(nan_policy))
+        out = self._impl.quantiles(a.reshape(-1), _check_policy(nan_policy)).reshape(a.shape)
         return float(out) if scalar else out
 
     def rank(self, x: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
         """Estimated number of values <= x (a float holding an integer;
         within ``rank_error``; NaN for a NaN x or when a NaN propagates)."""
         a, scalar = _floats(x, "x")
-        out = self._impl.ranks(a, _check_policy(nan_policy))
+        out = self._impl.ranks(a.reshape(-1), _check_policy(nan_policy)).reshape(a.shape)
         return float(out) if scalar else out
 
     def cdf(self, x: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
