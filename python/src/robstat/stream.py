@@ -330,7 +330,7 @@ class SelectionState(_State):
 
     @property
     def brackets(self) -> list[tuple[float, float]]:
-        return [tuple(b) for b in self._impl.brackets()]  # type: ignore[misc]
+        return [tuple(b) for b in self._impl.brackets()]
 
     def counts(self) -> tuple[int, list[int], list[int], int]:
         """(values below the first bracket, values inside each bracket,
