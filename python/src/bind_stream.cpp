@@ -113,7 +113,10 @@ template <class F> doubles_t map_doubles(const doubles_t& x, F&& f)
     return out;
 }
 
-robstat::trim_spec proportions(double lower, double upper) { return { lower, upper }; }
+robstat::trim_spec proportions(double lower, double upper)
+{
+    return { lower, upper };
+}
 
 /// Order statistics known only in a few sorted runs: run i holds the values of
 /// ranks starts[i] .. starts[i] + len - 1 of n values (robstat.dask's two-pass
@@ -235,11 +238,11 @@ ROBSTAT_GLUE_PART(bind_stream)
     py::class_<rs::selection_state> sel(m, "_SelectionState");
     bind_protocol(sel);
     sel.def(py::init([](const std::vector<std::pair<double, double>>& b) {
-        std::vector<rs::selection_state::bracket> br;
-        for (const auto& [lo, hi] : b)
-            br.push_back({ lo, hi });
-        return rs::selection_state(std::move(br));
-    }),
+           std::vector<rs::selection_state::bracket> br;
+           for (const auto& [lo, hi] : b)
+               br.push_back({ lo, hi });
+           return rs::selection_state(std::move(br));
+       }),
            py::arg("brackets"))
         .def("brackets",
             [](const rs::selection_state& s) {
@@ -261,9 +264,7 @@ ROBSTAT_GLUE_PART(bind_stream)
             })
         .def(
             "covers",
-            [](const rs::selection_state& s, std::uint64_t k) {
-                return s.known_ranks().covers(k);
-            },
+            [](const rs::selection_state& s, std::uint64_t k) { return s.known_ranks().covers(k); },
             py::arg("rank"))
         .def(
             "order_statistic",
@@ -298,7 +299,9 @@ ROBSTAT_GLUE_PART(bind_stream)
     bind_protocol(hub);
     hub.def(py::init<double, double, double>(), py::arg("center"), py::arg("scale"), py::arg("k"))
         .def("params",
-            [](const rs::huber_step_state& s) { return py::make_tuple(s.center(), s.scale(), s.k()); })
+            [](const rs::huber_step_state& s) {
+                return py::make_tuple(s.center(), s.scale(), s.k());
+            })
         .def("zone_counts",
             [](const rs::huber_step_state& s) {
                 return py::make_tuple(s.n_lower(), s.n_linear(), s.n_upper());

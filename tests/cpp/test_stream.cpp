@@ -389,7 +389,8 @@ TEST_CASE("stream: quantile_sketch is exact below k values", "[stream][sketch]")
         CHECK(s.quantile(q) == robstat::quantile(x, q, robstat::quantile_method::lower));
     for (double t : sorted)
         CHECK(s.rank(t)
-            == static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
+            == static_cast<double>(
+                std::upper_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
     CHECK(s.min() == sorted.front());
     CHECK(s.max() == sorted.back());
     CHECK(std::isnan(rs::quantile_sketch().quantile(0.5)));
@@ -460,12 +461,13 @@ TEST_CASE("stream: quantile_sketch merge is commutative; bytes and NaN", "[strea
     CHECK(small.count() == 101);
     CHECK(small.count(nan_policy::omit) == 100);
     rs::quantile_sketch r(8); // raise: nothing changes
-    CHECK_THROWS_AS(r.update(std::vector<double> { 1.0, nan_d }, nan_policy::raise),
-        std::domain_error);
+    CHECK_THROWS_AS(
+        r.update(std::vector<double> { 1.0, nan_d }, nan_policy::raise), std::domain_error);
     CHECK(r == rs::quantile_sketch(8));
 }
 
-TEST_CASE("stream: selection_state gives the exact order statistics and means", "[stream][selection]")
+TEST_CASE(
+    "stream: selection_state gives the exact order statistics and means", "[stream][selection]")
 {
     std::mt19937_64 g(77);
     for (std::size_t n : { 1u, 2u, 7u, 100u, 5001u }) {
@@ -549,8 +551,8 @@ TEST_CASE("stream: huber_step_state is exact and partition independent", "[strea
     rs::huber_step_state whole(0.25, 1.5, 1.345);
     whole.update(y);
     for (int trial = 0; trial < 5; ++trial)
-        REQUIRE(split_merge_with(y, g, [] { return rs::huber_step_state(0.25, 1.5, 1.345); })
-            == whole);
+        REQUIRE(
+            split_merge_with(y, g, [] { return rs::huber_step_state(0.25, 1.5, 1.345); }) == whole);
     // direct: the linear-zone values and the counts
     long double lin = 0;
     std::uint64_t m = 0, lo = 0, hi = 0;

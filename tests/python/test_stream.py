@@ -11,11 +11,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import robstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import robstat
-from robstat.stream import (HuberStepState, MomentsState, QuantileSketch, SelectionState,
-                            SumState)
+from robstat.stream import HuberStepState, MomentsState, QuantileSketch, SelectionState, SumState
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
 VALUES = st.lists(st.one_of(FINITE, st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, 1.0])),

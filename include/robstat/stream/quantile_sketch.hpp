@@ -231,8 +231,7 @@ public:
     {
         if (detail::nan_result(specials(), p) || n_ == 0 || x != x)
             return detail::quiet_nan;
-        return static_cast<double>(make_view(nan_policy::omit).rank(x))
-            / static_cast<double>(n_);
+        return static_cast<double>(make_view(nan_policy::omit).rank(x)) / static_cast<double>(n_);
     }
 
     std::vector<unsigned char> to_bytes() const
@@ -302,10 +301,10 @@ public:
         }
         r.done();
         const bool ok = weight_ok && weight == s.n_
-            && (s.n_ == 0 ? detail::same_double(s.min_, 0.0) && detail::same_double(s.max_, 0.0)
-                              && s.err_ == 0
-                          : s.min_ == s.min_ && s.max_ == s.max_
-                              && !detail::total_less(s.max_, s.min_))
+            && (s.n_ == 0
+                    ? detail::same_double(s.min_, 0.0) && detail::same_double(s.max_, 0.0)
+                        && s.err_ == 0
+                    : s.min_ == s.min_ && s.max_ == s.max_ && !detail::total_less(s.max_, s.min_))
             && s.err_ <= error_bound(s.n_, k) && (s.err_ != 0 || levels <= 1);
         if (!ok)
             r.fail("inconsistent state (levels, weights, bounds and counts do not fit)");
@@ -317,10 +316,7 @@ public:
     {
         return a.to_bytes() == b.to_bytes();
     }
-    friend bool operator!=(const quantile_sketch& a, const quantile_sketch& b)
-    {
-        return !(a == b);
-    }
+    friend bool operator!=(const quantile_sketch& a, const quantile_sketch& b) { return !(a == b); }
 
 private:
     struct level {

@@ -83,7 +83,8 @@ public:
             same = detail::same_double(br_[j].lo, o.br_[j].lo)
                 && detail::same_double(br_[j].hi, o.br_[j].hi);
         if (!same)
-            throw std::invalid_argument("selection_state.merge: the states have different brackets");
+            throw std::invalid_argument(
+                "selection_state.merge: the states have different brackets");
         below_ += o.below_;
         above_ += o.above_;
         nan_ += o.nan_;
@@ -193,8 +194,8 @@ public:
         if (detail::nan_result(specials(), p))
             return detail::quiet_nan;
         if (k >= size())
-            throw std::invalid_argument("selection_state.order_statistic: rank "
-                + std::to_string(k) + " is not below the count " + std::to_string(size()));
+            throw std::invalid_argument("selection_state.order_statistic: rank " + std::to_string(k)
+                + " is not below the count " + std::to_string(size()));
         return known_ranks().select(static_cast<std::size_t>(k));
     }
     /// As robstat::quantile(x, q, method) (NaN when empty).
@@ -327,10 +328,7 @@ public:
     {
         return a.to_bytes() == b.to_bytes();
     }
-    friend bool operator!=(const selection_state& a, const selection_state& b)
-    {
-        return !(a == b);
-    }
+    friend bool operator!=(const selection_state& a, const selection_state& b) { return !(a == b); }
 
 private:
     struct gap {
