@@ -4,6 +4,11 @@
 // arithmetic in tests/python/test_stream.py.
 #include "test_support.hpp"
 
+#include <robstat/location.hpp>
+#include <robstat/m_estimators.hpp>
+#include <robstat/stream/huber_step.hpp>
+#include <robstat/stream/quantile_sketch.hpp>
+#include <robstat/stream/selection_state.hpp>
 #include <robstat/stream/states.hpp>
 
 #include <cfloat>
@@ -273,4 +278,315 @@ TEST_CASE("stream: byte format round trip and validation", "[stream]")
     CHECK(b[4] == 1);
     CHECK(b[5] == 0);
     CHECK(b[6] == rs::sum_state::type_tag);
+}
+
+// ---- quantile_sketch, selection_state, huber_step_state --------------------
+
+namespace {
+
+/// x cut at random points into states made by make(), merged in a random tree.
+template <class Make>
+auto split_merge_with(const std::vector<double>& x, std::mt19937_64& g, Make make)
+{
+    std::uniform_int_distribution<std::size_t> parts(1, 16);
+    const std::size_t k = parts(g);
+    std::vector<std::size_t> cuts { 0, x.size() };
+    std::uniform_int_distribution<std::size_t> at(0, x.size());
+    for (std::size_t i = 1; i < k; ++i)
+        cuts.push_back(at(g));
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<decltype(make())> states;
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+        auto s = make();
+        s.update(robstat::make_span(x.data() + cuts[i], cuts[i + 1] - cuts[i]));
+        states.push_back(s);
+    }
+    std::shuffle(states.begin(), states.end(), g);
+    while (states.size() > 1) {
+        std::uniform_int_distribution<std::size_t> pick(0, states.size() - 2);
+        const std::size_t i = pick(g);
+        states[i].merge(states[i + 1]);
+        states.erase(states.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+    return states.front();
+}
+
+/// Data sets the sketch must handle: random, sorted, reversed, heavy ties,
+/// heavy tails, a few values repeated, with infinities.
+std::vector<double> sketch_data(int kind, std::size_t n, std::uint64_t seed)
+{
+    std::mt19937_64 g(seed);
+    std::normal_distribution<double> z;
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        switch (kind) {
+        case 0:
+            x[i] = z(g);
+            break;
+        case 1:
+            x[i] = static_cast<double>(i); // sorted
+            break;
+        case 2:
+            x[i] = -static_cast<double>(i); // reversed
+            break;
+        case 3:
+            x[i] = std::floor(3 * z(g)); // heavy ties
+            break;
+        case 4:
+            x[i] = z(g) / z(g); // Cauchy
+            break;
+        default:
+            x[i] = (i % 97 == 0) ? (i % 2 ? inf_d : -inf_d) : std::exp(z(g));
+        }
+    }
+    return x;
+}
+
+/// Largest |estimated - true| count of values <= t over every data value and
+/// the midpoints between neighbours; and the check of every quantile on a grid.
+std::uint64_t check_sketch(const rs::quantile_sketch& s, std::vector<double> x)
+{
+    std::sort(x.begin(), x.end());
+    const auto v = s.make_view();
+    const std::uint64_t e = s.rank_error();
+    const std::uint64_t n = x.size();
+    std::uint64_t worst = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        for (double t : { x[i], i + 1 < x.size() ? x[i] / 2 + x[i + 1] / 2 : x[i] }) {
+            if (t != t)
+                continue;
+            const auto truth
+                = static_cast<std::uint64_t>(std::upper_bound(x.begin(), x.end(), t) - x.begin());
+            const std::uint64_t r = v.rank(t);
+            worst = std::max(worst, r > truth ? r - truth : truth - r);
+        }
+    }
+    REQUIRE(worst <= e);
+    for (int i = 0; i <= 200; ++i) {
+        const double q = i / 200.0;
+        const double got = v.quantile(q);
+        const auto r = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1))) + 1;
+        const std::uint64_t a = r > e ? r - e : 1, b = std::min(n, r + e);
+        REQUIRE(x[a - 1] <= got);
+        REQUIRE(got <= x[b - 1]);
+    }
+    CHECK(v.quantile(0) == x.front());
+    CHECK(v.quantile(1) == x.back());
+    return worst;
+}
+
+} // namespace
+
+TEST_CASE("stream: quantile_sketch is exact below k values", "[stream][sketch]")
+{
+    const auto x = sketch_data(0, 255, 5);
+    rs::quantile_sketch s(256);
+    s.update(x);
+    CHECK(s.rank_error() == 0);
+    auto sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    for (double q : { 0.0, 0.1, 0.25, 0.5, 0.77, 1.0 })
+        CHECK(s.quantile(q) == robstat::quantile(x, q, robstat::quantile_method::lower));
+    for (double t : sorted)
+        CHECK(s.rank(t)
+            == static_cast<double>(
+                std::upper_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
+    CHECK(s.min() == sorted.front());
+    CHECK(s.max() == sorted.back());
+    CHECK(std::isnan(rs::quantile_sketch().quantile(0.5)));
+    CHECK_THROWS_AS(rs::quantile_sketch(7), std::invalid_argument);
+    CHECK_THROWS_AS(rs::quantile_sketch(6), std::invalid_argument);
+    CHECK_THROWS_AS(s.quantile(1.5), std::invalid_argument);
+    rs::quantile_sketch other(128);
+    CHECK_THROWS_AS(s.merge(other), std::invalid_argument);
+}
+
+TEST_CASE("stream: quantile_sketch rank error within its certified bound for every merge tree",
+    "[stream][sketch]")
+{
+    std::mt19937_64 g(2024);
+    std::uint64_t worst_seen = 0, cases = 0;
+    for (std::uint64_t k : { 8u, 32u, 256u }) {
+        for (int kind = 0; kind < 6; ++kind) {
+            for (std::size_t n : { 1000u, 20000u }) {
+                for (int seed = 0; seed < 3; ++seed) {
+                    const auto x
+                        = sketch_data(kind, n, 1000 * static_cast<std::uint64_t>(kind) + seed);
+                    rs::quantile_sketch whole(k);
+                    whole.update(x);
+                    const std::uint64_t bound = rs::quantile_sketch::error_bound(n, k);
+                    REQUIRE(whole.rank_error() <= bound);
+                    worst_seen = std::max(worst_seen, check_sketch(whole, x));
+                    for (int trial = 0; trial < 3; ++trial) {
+                        const auto m
+                            = split_merge_with(x, g, [k] { return rs::quantile_sketch(k); });
+                        REQUIRE(m.count() == n);
+                        REQUIRE(m.rank_error() <= bound);
+                        REQUIRE(m.min() == whole.min());
+                        REQUIRE(m.max() == whole.max());
+                        worst_seen = std::max(worst_seen, check_sketch(m, x));
+                        ++cases;
+                    }
+                }
+            }
+        }
+    }
+    CHECK(cases == 324);
+    CHECK(worst_seen > 0); // the sketch did compact: the bound was exercised
+}
+
+TEST_CASE("stream: quantile_sketch merge is commutative; bytes and NaN", "[stream][sketch]")
+{
+    const auto x = sketch_data(0, 3000, 9), y = sketch_data(4, 1700, 10);
+    rs::quantile_sketch a(32), b(32);
+    a.update(x);
+    b.update(y);
+    rs::quantile_sketch ab = a, ba = b;
+    ab.merge(b);
+    ba.merge(a);
+    CHECK(ab == ba);
+    CHECK(ab.to_bytes() == ba.to_bytes());
+    rs::quantile_sketch e = ab;
+    e.merge(rs::quantile_sketch(32));
+    CHECK(e == ab);
+
+    rs::quantile_sketch small(8);
+    check_bytes_validation(small);
+    small.update(sketch_data(5, 100, 3));
+    small.add(nan_d);
+    check_bytes_validation(small);
+    CHECK(std::isnan(small.quantile(0.5)));
+    CHECK(!std::isnan(small.quantile(0.5, nan_policy::omit)));
+    CHECK_THROWS_AS(small.quantile(0.5, nan_policy::raise), std::domain_error);
+    CHECK(small.count() == 101);
+    CHECK(small.count(nan_policy::omit) == 100);
+    rs::quantile_sketch r(8); // raise: nothing changes
+    CHECK_THROWS_AS(
+        r.update(std::vector<double> { 1.0, nan_d }, nan_policy::raise), std::domain_error);
+    CHECK(r == rs::quantile_sketch(8));
+}
+
+TEST_CASE(
+    "stream: selection_state gives the exact order statistics and means", "[stream][selection]")
+{
+    std::mt19937_64 g(77);
+    for (std::size_t n : { 1u, 2u, 7u, 100u, 5001u }) {
+        const auto x = mixed_values(n, static_cast<std::uint32_t>(n) + 7);
+        auto s = x;
+        std::sort(s.begin(), s.end());
+        // brackets around the ranks the results need, a few ranks wide
+        std::vector<std::size_t> need { 0, (n - 1) / 2, n / 2, n - 1 };
+        for (double p : { 0.1, 0.25, 0.75, 0.9 }) {
+            const auto lo = static_cast<std::size_t>(std::floor(p * static_cast<double>(n - 1)));
+            need.push_back(lo);
+            need.push_back(std::min(lo + 1, n - 1));
+        }
+        for (double t : { 0.1, 0.2 }) {
+            const auto gc = static_cast<std::size_t>(std::floor(t * static_cast<double>(n)));
+            need.push_back(gc);
+            need.push_back(n - 1 - gc);
+        }
+        std::sort(need.begin(), need.end());
+        std::vector<rs::selection_state::bracket> br;
+        std::uniform_int_distribution<std::size_t> w(0, 3);
+        for (std::size_t r : need) {
+            const std::size_t below = w(g), above = w(g);
+            const double lo = s[r >= below ? r - below : 0];
+            const double hi = s[std::min(n - 1, r + above)];
+            if (!br.empty() && lo <= br.back().hi)
+                br.back().hi = std::max(br.back().hi, hi);
+            else
+                br.push_back({ lo, hi });
+        }
+        rs::selection_state whole(br);
+        whole.update(x);
+        for (int trial = 0; trial < 5; ++trial) {
+            const auto m = split_merge_with(x, g, [&] { return rs::selection_state(br); });
+            REQUIRE(m == whole);
+            REQUIRE(m.to_bytes() == whole.to_bytes());
+        }
+        CHECK(whole.median() == robstat::median(x));
+        for (auto meth : { robstat::quantile_method::linear, robstat::quantile_method::lower,
+                 robstat::quantile_method::higher, robstat::quantile_method::midpoint,
+                 robstat::quantile_method::nearest })
+            for (double p : { 0.1, 0.25, 0.75, 0.9 })
+                CHECK(whole.quantile(p, meth) == robstat::quantile(x, p, meth));
+        for (std::size_t r : need)
+            CHECK(whole.order_statistic(r) == s[r]);
+        for (double t : { 0.1, 0.2 }) {
+            const double tm = robstat::trimmed_mean(x, t);
+            const double wm = robstat::winsorized_mean(x, t);
+            const double a = whole.trimmed_mean(t), b = whole.winsorized_mean(t);
+            CHECK(std::abs(a - tm) <= std::abs(tm) * 0x1p-52); // robstat: within an ulp
+            CHECK(std::abs(b - wm) <= std::abs(wm) * 0x1p-52);
+        }
+        CHECK(whole.trimmed_mean(0.5) == robstat::median(x));
+        check_bytes_validation(whole.count() < 200 ? whole : rs::selection_state(br));
+    }
+    // a rank outside the brackets is an error, never a wrong answer
+    rs::selection_state narrow({ { 10.0, 11.0 } });
+    narrow.update(std::vector<double> { 1.0, 2.0, 10.5, 20.0 });
+    CHECK(narrow.order_statistic(2) == 10.5);
+    CHECK_THROWS_AS(narrow.order_statistic(1), std::invalid_argument);
+    CHECK_THROWS_AS(narrow.median(), std::invalid_argument);
+    CHECK_THROWS_AS(rs::selection_state({ { 2.0, 1.0 } }), std::invalid_argument);
+    CHECK_THROWS_AS(rs::selection_state({ { 0.0, 1.0 }, { 1.0, 2.0 } }), std::invalid_argument);
+    CHECK_THROWS_AS(narrow.merge(rs::selection_state({ { 10.0, 12.0 } })), std::invalid_argument);
+    // the correctly rounded mean: (1 + 2^-52 + 2^-52 ... ) / 3 rounds once
+    rs::selection_state one({ { -inf_d, inf_d } });
+    one.update(std::vector<double> { 1.0, 1.0 + 0x1p-52, 1.0 + 0x1p-52 });
+    CHECK(one.trimmed_mean(0.0) == 1.0 + 0x1p-52); // exact 1 + (2/3) 2^-52: nearest 1 + 2^-52
+    one.update(std::vector<double> { inf_d });
+    CHECK(one.trimmed_mean(0.0) == inf_d);
+}
+
+TEST_CASE("stream: huber_step_state is exact and partition independent", "[stream][huber]")
+{
+    std::mt19937_64 g(5);
+    const auto x = mixed_values(3000, 41);
+    std::vector<double> y;
+    for (double v : x)
+        if (std::abs(v) < 1e6)
+            y.push_back(v);
+    rs::huber_step_state whole(0.25, 1.5, 1.345);
+    whole.update(y);
+    for (int trial = 0; trial < 5; ++trial)
+        REQUIRE(
+            split_merge_with(y, g, [] { return rs::huber_step_state(0.25, 1.5, 1.345); }) == whole);
+    // direct: the linear-zone values and the counts
+    long double lin = 0;
+    std::uint64_t m = 0, lo = 0, hi = 0;
+    const double e0 = 0.25 - 1.345 * 1.5, e1 = 0.25 + 1.345 * 1.5;
+    for (double v : y) {
+        if (v < e0)
+            ++lo;
+        else if (v > e1)
+            ++hi;
+        else {
+            lin += v;
+            ++m;
+        }
+    }
+    CHECK(whole.n_lower() == lo);
+    CHECK(whole.n_linear() == m);
+    CHECK(whole.n_upper() == hi);
+    const double step = static_cast<double>(
+        (lin + 1.345L * 1.5L * (static_cast<long double>(hi) - static_cast<long double>(lo)))
+        / static_cast<long double>(m));
+    CHECK(std::abs(whole.newton_step() - step) <= 4 * std::abs(step) * 0x1p-52);
+    check_bytes_validation(whole);
+    CHECK_THROWS_AS(rs::huber_step_state(0, 0, 1.5), std::invalid_argument);
+    CHECK_THROWS_AS(rs::huber_step_state(0, 1, -1), std::invalid_argument);
+    CHECK_THROWS_AS(whole.merge(rs::huber_step_state(0.25, 1.5, 1.5)), std::invalid_argument);
+    // iterated from the median, the step reaches robstat::huber's root
+    double c = robstat::median(y);
+    for (int it = 0; it < 100; ++it) {
+        rs::huber_step_state s(c, 1.5, 1.345);
+        s.update(y);
+        const double next = s.newton_step();
+        if (next == c)
+            break;
+        c = next;
+    }
+    CHECK(std::abs(c - robstat::huber(y, 1.345, 1.5)) <= 1e-12 * std::abs(c));
 }

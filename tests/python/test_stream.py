@@ -11,9 +11,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import robstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from robstat.stream import MomentsState, SumState
+from robstat.stream import HuberStepState, MomentsState, QuantileSketch, SelectionState, SumState
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
 VALUES = st.lists(st.one_of(FINITE, st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, 1.0])),
@@ -214,3 +215,255 @@ def test_states_are_shipped_through_processes() -> None:
 
 def _moments_of(part: np.ndarray) -> MomentsState:
     return MomentsState().update(part)
+
+
+# ---- QuantileSketch ------------------------------------------------------------
+
+
+def _merge_tree(states: list, data: st.DataObject) -> object:
+    order = data.draw(st.permutations(range(len(states))))
+    states = [states[i] for i in order]
+    while len(states) > 1:
+        i = data.draw(st.integers(0, len(states) - 2))
+        states[i].merge(states.pop(i + 1))
+    return states[0]
+
+
+def _check_sketch(s: QuantileSketch, x: np.ndarray) -> int:
+    """The observed rank errors against sorting (an independent oracle):
+    within the certified bound, which is within the a priori one."""
+    xs = np.sort(x)
+    n = xs.size
+    e = s.rank_error
+    assert e <= QuantileSketch.error_bound(n, s.k)
+    t = np.concatenate([xs, (xs[:-1] + xs[1:]) / 2])
+    t = t[np.isfinite(t) | ~np.isnan(t)]
+    truth = np.searchsorted(xs, t, side="right")
+    worst = int(np.max(np.abs(s.rank(t) - truth)))
+    assert worst <= e
+    q = np.linspace(0, 1, 101)
+    got = s.quantile(q)
+    r = np.floor(q * (n - 1)).astype(np.int64) + 1
+    lo, hi = np.maximum(r - e, 1), np.minimum(r + e, n)
+    assert np.all(xs[lo - 1] <= got) and np.all(got <= xs[hi - 1])
+    assert s.min() == xs[0] and s.max() == xs[-1]
+    return worst
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([8, 16, 64, 256]),
+       st.sampled_from(["normal", "ties", "sorted", "cauchy", "inf"]),
+       st.integers(1, 6000), st.data())
+def test_sketch_rank_error_within_bound_for_every_merge_tree(
+        seed: int, k: int, kind: str, n: int, data: st.DataObject) -> None:
+    rng = np.random.default_rng(seed)
+    x = {"normal": lambda: rng.standard_normal(n),
+         "ties": lambda: np.floor(rng.standard_normal(n) * 2),
+         "sorted": lambda: np.arange(n, dtype=np.float64),
+         "cauchy": lambda: rng.standard_cauchy(n),
+         "inf": lambda: np.where(rng.random(n) < 0.05, np.inf, rng.exponential(size=n))}[kind]()
+    _check_sketch(QuantileSketch(x, k=k), x)
+    parts = np.array_split(x, data.draw(st.integers(1, 12)))
+    merged = _merge_tree([QuantileSketch(p, k=k) for p in parts], data)
+    assert isinstance(merged, QuantileSketch)
+    assert merged.count() == n
+    _check_sketch(merged, x)
+
+
+def test_sketch_is_exact_below_k_and_bound_is_exercised() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(255)
+    s = QuantileSketch(x, k=256)
+    assert s.rank_error == 0
+    q = np.linspace(0, 1, 37)
+    assert np.array_equal(s.quantile(q), robstat.quantile(x, q, method="lower"))
+    assert s.rank(0.0) == np.count_nonzero(x <= 0)
+    assert s.cdf(0.0) == np.count_nonzero(x <= 0) / 255
+    big = rng.standard_normal(200_000)
+    b = QuantileSketch(big, k=64)
+    assert b.rank_error > 0 and b.retained < 2000
+    assert _check_sketch(b, big) > 0
+
+
+def test_sketch_protocol() -> None:
+    x = np.array([1.0, np.nan, 2.0, 3.0] * 50)
+    s = QuantileSketch(x, k=8)
+    assert math.isnan(s.quantile(0.5)) and s.quantile(0.5, nan_policy="omit") == 2.0
+    assert s.count() == 200 and s.count(nan_policy="omit") == 150 and s.n_nan == 50
+    with pytest.raises(ValueError, match="(?i)nan"):
+        s.quantile(0.5, nan_policy="raise")
+    fresh = QuantileSketch(k=8)
+    with pytest.raises(ValueError, match="(?i)nan"):
+        fresh.update(x, nan_policy="raise")
+    assert fresh == QuantileSketch(k=8)
+    assert QuantileSketch.from_bytes(s.to_bytes()) == s
+    assert pickle.loads(pickle.dumps(s)) == s and copy.deepcopy(s) == s
+    a, b = QuantileSketch(np.arange(100.0), k=8), QuantileSketch(np.arange(50.0), k=8)
+    assert a.copy().merge(b) == b.copy().merge(a)  # commutative exactly
+    assert a.copy().merge(QuantileSketch(k=8)) == a
+    with pytest.raises(ValueError, match="different k"):
+        a.merge(QuantileSketch(k=16))
+    for bad in (7, 4, 10**6):
+        with pytest.raises(ValueError, match="k must be"):
+            QuantileSketch(k=bad)
+    with pytest.raises(ValueError, match="q"):
+        a.quantile(1.5)
+    e = QuantileSketch()
+    assert math.isnan(e.quantile(0.5)) and math.isnan(e.cdf(1.0)) and math.isnan(e.min())
+    blob = QuantileSketch(np.arange(40.0), k=8).to_bytes()
+    for cut in range(len(blob)):
+        with pytest.raises(ValueError, match="from_bytes"):
+            QuantileSketch.from_bytes(blob[:cut])
+    for i in range(len(blob)):
+        c = bytearray(blob)
+        c[i] ^= 0x10
+        with pytest.raises(ValueError, match="from_bytes"):
+            QuantileSketch.from_bytes(bytes(c))
+
+
+# ---- SelectionState -----------------------------------------------------------
+
+
+def _brackets_for(xs: np.ndarray, ranks: list[int], rng: np.random.Generator
+                  ) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    n = xs.size
+    for r in sorted(ranks):
+        lo = float(xs[max(r - int(rng.integers(0, 4)), 0)])
+        hi = float(xs[min(r + int(rng.integers(0, 4)), n - 1)])
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.one_of(st.floats(-1e300, 1e300), st.floats(-10, 10),
+                          st.sampled_from([0.0, 1.0, 1.5])), min_size=1, max_size=80),
+       st.sampled_from([0.0, 0.1, 0.2, 0.25]), st.data())
+def test_selection_state_against_robstat_and_fractions(x: list[float], trim: float,
+                                                       data: st.DataObject) -> None:
+    a = np.array(x)
+    xs = np.sort(a)
+    n = a.size
+    g = math.floor(trim * n)
+    ranks = [g, n - 1 - g, (n - 1) // 2, n // 2]
+    for q in (0.1, 0.9):
+        h = math.floor(q * (n - 1))
+        ranks += [h, min(h + 1, n - 1)]
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    br = _brackets_for(xs, ranks, rng)
+    whole = SelectionState(br, a)
+    parts = np.array_split(a, data.draw(st.integers(1, 8)))
+    merged = _merge_tree([SelectionState(br, p) for p in parts], data)
+    assert merged == whole and merged.to_bytes() == whole.to_bytes()
+    assert whole.median() == robstat.median(a)
+    for q in (0.1, 0.9):
+        for m in ("linear", "lower", "higher", "midpoint", "nearest"):
+            assert whole.quantile(q, method=m) == robstat.quantile(a, q, method=m)
+    kept = [Fraction(v) for v in xs[g:n - g]]
+    assert whole.trimmed_mean(trim) == float(sum(kept, Fraction(0)) / len(kept))
+    wins = kept + [Fraction(xs[g])] * g + [Fraction(xs[n - 1 - g])] * g
+    assert whole.winsorized_mean(trim) == float(sum(wins, Fraction(0)) / n)
+    for f, ref in ((whole.trimmed_mean, robstat.trimmed_mean),
+                   (whole.winsorized_mean, robstat.winsorized_mean)):
+        assert ulps(f(trim), float(ref(a, trim))) <= 1
+    assert whole.trimmed_mean(0.5) == robstat.median(a)
+    assert SelectionState.from_bytes(whole.to_bytes()) == whole
+    assert pickle.loads(pickle.dumps(whole)) == whole
+
+
+def test_selection_state_errors_and_nan() -> None:
+    s = SelectionState([(10.0, 11.0)], [1.0, 2.0, 10.5, 20.0, np.nan])
+    assert s.counts() == (2, [1], [], 1)
+    assert s.order_statistic(2, nan_policy="omit") == 10.5
+    assert math.isnan(s.order_statistic(2)) and s.count() == 5
+    assert s.covers(2) and not s.covers(1)
+    with pytest.raises(ValueError, match="outside every bracket"):
+        s.median(nan_policy="omit")
+    with pytest.raises(ValueError, match="different brackets"):
+        s.merge(SelectionState([(10.0, 12.0)]))
+    with pytest.raises(ValueError, match="sorted and disjoint"):
+        SelectionState([(0.0, 1.0), (1.0, 2.0)])
+    with pytest.raises(ValueError, match="lo <= hi"):
+        SelectionState([(2.0, 1.0)])
+    with pytest.raises(ValueError, match="trim"):
+        s.trimmed_mean(0.6)
+    blob = s.to_bytes()
+    for cut in range(len(blob)):
+        with pytest.raises(ValueError, match="from_bytes"):
+            SelectionState.from_bytes(blob[:cut])
+    for i in range(len(blob)):
+        c = bytearray(blob)
+        c[i] ^= 0x04
+        with pytest.raises(ValueError, match="from_bytes"):
+            SelectionState.from_bytes(bytes(c))
+
+
+# ---- HuberStepState -----------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(20, 3000), st.sampled_from([1.0, 1.345, 1.5, 2.0]),
+       st.data())
+def test_huber_steps_over_split_data_reach_robstat_huber(seed: int, n: int, k: float,
+                                                         data: st.DataObject) -> None:
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.standard_normal(n) * 3 + 100, rng.standard_cauchy(n // 10) * 50])
+    s = float(robstat.mad(x))
+    parts = np.array_split(rng.permutation(x), data.draw(st.integers(1, 8)))
+    c = float(np.median(x))
+    for _ in range(100):
+        merged = _merge_tree([HuberStepState(c, s, k, p) for p in parts], data)
+        assert isinstance(merged, HuberStepState)
+        assert merged == HuberStepState(c, s, k, x)  # exact: the same state
+        nxt = merged.newton_step()
+        if nxt == c:
+            break
+        c = nxt
+    want = float(robstat.huber(x, k, scale=s))
+    assert abs(c - want) <= 1e-12 * abs(want)
+    assert abs(HuberStepState(c, s, k, x).psi_sum()) <= 1e-6 * n
+
+
+def test_huber_step_is_exact() -> None:
+    x = [1.0, 2.0, 3.0, 100.0, -50.0]
+    h = HuberStepState(2.0, 1.0, 1.5, x)
+    assert h.zone_counts() == (1, 3, 1)
+    # (1 + 2 + 3 + 1.5 * (1 - 1)) / 3 = 2, and psi sum (-1 + 0 + 1 + 1.5 - 1.5) = 0
+    assert h.newton_step() == 2.0 and h.psi_sum() == 0.0
+    exact = (Fraction(0.1) + Fraction(0.2) + Fraction(0.7) + Fraction(1.5) * Fraction(0.3)) / 3
+    assert HuberStepState(0.3, 0.3, 1.5, [0.1, 0.2, 0.7, 5.0]).newton_step() == float(exact)
+    assert math.isnan(HuberStepState(0.0, 1.0).newton_step())
+    assert math.isnan(HuberStepState(0.0, 1.0, 1.5, [np.nan, 0.0]).newton_step())
+    with pytest.raises(ValueError, match="scale"):
+        HuberStepState(0.0, 0.0)
+    with pytest.raises(ValueError, match="different"):
+        h.merge(HuberStepState(2.0, 1.0, 1.4))
+    assert pickle.loads(pickle.dumps(h)) == h
+    blob = h.to_bytes()
+    for cut in range(len(blob)):
+        with pytest.raises(ValueError, match="from_bytes"):
+            HuberStepState.from_bytes(blob[:cut])
+
+
+# ---- update_lanes ---------------------------------------------------------------
+
+
+def test_update_lanes_equals_one_state_per_lane() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((7, 5, 11)) * 1e3 + 1e9
+    x[2, 3, 4] = np.nan
+    for cls in (SumState, MomentsState):
+        for axis in (0, 1, 2, -1):
+            out = cls.update_lanes(x, axis=axis)
+            assert out.shape == tuple(d for i, d in enumerate(x.shape) if i != axis % 3)
+            moved = np.moveaxis(x, axis, -1)
+            for idx in np.ndindex(out.shape):
+                assert out[idx] == cls().update(moved[idx])
+        with pytest.raises(ValueError, match="(?i)nan"):
+            cls.update_lanes(x, nan_policy="raise")
+        with pytest.raises(ValueError, match="out of bounds"):
+            cls.update_lanes(x, axis=3)
+    assert MomentsState.update_lanes(np.arange(6).reshape(2, 3))[1].mean() == 4.0

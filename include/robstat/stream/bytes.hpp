@@ -2,7 +2,8 @@
 //
 //   "RBST"  magic (4 bytes)
 //   u16     format version (1)
-//   u16     type tag (1 sum_state, 2 moments_state)
+//   u16     type tag (1 sum_state, 2 moments_state, 3 quantile_sketch,
+//           4 selection_state, 5 huber_step_state)
 //   u32     payload length in bytes
 //   ...     payload (the state's fields, little-endian)
 //   u64     FNV-1a 64 checksum of every byte before it
@@ -145,6 +146,20 @@ public:
         if (!a.set_digits(d))
             fail("accumulator digits invalid");
     }
+    /// Bytes left in the payload (to bound a length field before allocating).
+    std::size_t remaining() const noexcept { return end_ - pos_; }
+    /// A u64 count of items of `item_size` bytes each that must fit in what is left.
+    std::size_t count(std::size_t item_size)
+    {
+        const std::uint64_t c = get(8);
+        if (c > remaining() / item_size)
+            fail("a length field exceeds the payload");
+        return static_cast<std::size_t>(c);
+    }
+    [[noreturn]] void fail(const std::string& why) const
+    {
+        throw std::invalid_argument(std::string(what_) + ".from_bytes: " + why);
+    }
     void done()
     {
         if (pos_ != end_)
@@ -161,10 +176,6 @@ private:
             v |= std::uint64_t(p_[pos_ + static_cast<std::size_t>(i)]) << (8 * i);
         pos_ += static_cast<std::size_t>(bytes);
         return v;
-    }
-    [[noreturn]] void fail(const std::string& why) const
-    {
-        throw std::invalid_argument(std::string(what_) + ".from_bytes: " + why);
     }
     const unsigned char* p_;
     std::size_t size_, pos_ = 0, end_ = 0;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -81,6 +82,86 @@ namespace detail {
     }
 
     constexpr double quiet_nan = std::numeric_limits<double>::quiet_NaN();
+
+    /// A total order on non-NaN values in which -0.0 < +0.0 (so sorting, min
+    /// and max never depend on the order of the values).
+    inline bool total_less(double a, double b) noexcept
+    {
+        return a < b || (a == b && std::signbit(a) && !std::signbit(b));
+    }
+    inline bool same_double(double a, double b) noexcept
+    {
+        return a == b && std::signbit(a) == std::signbit(b);
+    }
+
+    /// a += c * n * 2^shift exactly, for any 64-bit count n.
+    inline void add_times_count(product_accumulator& a, double c, std::uint64_t n, int shift = 0)
+    {
+        a.add_product(c, static_cast<double>(n & 0xffffffffu), shift);
+        a.add_product(c, static_cast<double>(n >> 32), shift + 32);
+    }
+
+    /// -1, 0 or +1: the sign of the exact value held.
+    inline int sign_of(const product_accumulator& a)
+    {
+        if (a.is_zero())
+            return 0;
+        return std::signbit(a.round()) ? -1 : 1;
+    }
+
+    /// The double nearest to P / n (ties to even), P exact, n > 0: a first
+    /// estimate, then moved to the neighbour while the exact value lies beyond
+    /// the midpoint (each test an exact sign of P - n (q +- ulp / 2)).
+    inline double rounded_quotient(const product_accumulator& p, std::uint64_t n)
+    {
+        const double nd = static_cast<double>(n);
+        int s = 0; // work on P 2^s / n where P 2^s rounds to a finite double
+        double est = p.round();
+        if (std::isinf(est)) {
+            s = -128;
+            est = p.round(s);
+        }
+        double q = est / nd;
+        auto beyond = [&](double c, double step) { // sign(P 2^s - n (c + step / 2))
+            product_accumulator a = p;
+            add_times_count(a, -c, n, -s);
+            add_times_count(a, -step, n, -s - 1);
+            return sign_of(a);
+        };
+        auto odd = [](double v) {
+            std::uint64_t b;
+            std::memcpy(&b, &v, sizeof b);
+            return (b & 1) != 0;
+        };
+        for (int iter = 0; iter < 64; ++iter) {
+            const double up = std::nextafter(q, std::numeric_limits<double>::infinity());
+            if (std::isfinite(up)) {
+                const int su = beyond(q, up - q);
+                if (su > 0 || (su == 0 && odd(q))) {
+                    q = up;
+                    continue;
+                }
+            }
+            const double dn = std::nextafter(q, -std::numeric_limits<double>::infinity());
+            if (std::isfinite(dn)) {
+                const int sd = beyond(q, dn - q);
+                if (sd < 0 || (sd == 0 && odd(q))) {
+                    q = dn;
+                    continue;
+                }
+            }
+            break;
+        }
+        return s == 0 ? q : std::ldexp(q, -s);
+    }
+
+    /// The exact value of a sum accumulator, as a product accumulator.
+    inline product_accumulator widen(const sum_accumulator& s)
+    {
+        product_accumulator p;
+        s.for_each_part([&](double d, int e) { p.add(d, e); });
+        return p;
+    }
 } // namespace detail
 
 /// update() of every state: the NaN check first (raise changes nothing), then

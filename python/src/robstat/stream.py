@@ -10,22 +10,27 @@ Every state follows one protocol::
     MomentsState.from_bytes(blob)
     pickle.dumps(s)             # through the same bytes (dask, Spark, ...)
 
-The states hold their sums exactly (a fixed-point long accumulator), so every
-result is identical, bit for bit, whatever the order of the values and however
-they were split into parts and merged.
+SumState and MomentsState hold their sums exactly (a fixed-point long
+accumulator), so every result is identical, bit for bit, whatever the order of
+the values and however they were split into parts and merged. QuantileSketch
+is a compactor sketch with a certified rank-error bound; SelectionState is the
+pass-2 state of the exact two-pass selection (exact order statistics, trimmed
+and winsorized means); HuberStepState gives one exact Newton step of Huber's
+fixed-scale M-estimator.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._api import _as_float_array, _check_policy
+from ._api import _as_float_array, _check_policy, _trim_pair
 
-__all__ = ["MomentsState", "SumState"]
+__all__ = ["HuberStepState", "MomentsState", "QuantileSketch", "SelectionState", "SumState"]
 
 _S = TypeVar("_S", bound="_State")
 
@@ -65,10 +70,6 @@ class _State:
     def count(self, *, nan_policy: str = "propagate") -> int:
         """Values folded in (NaN values not counted under ``nan_policy="omit"``)."""
         return int(self._impl.count(_check_policy(nan_policy)))
-
-    def sum(self, *, nan_policy: str = "propagate") -> float:
-        """The correctly rounded sum of the values (0.0 when empty)."""
-        return float(self._impl.sum(_check_policy(nan_policy)))
 
     @property
     def n_nan(self) -> int:
@@ -116,10 +117,53 @@ class _State:
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __repr__(self) -> str:
+        return f"{type(self).__name__}(count={self.count()})"
+
+
+class _Summing(_State):
+    """The exact-sum states: sum(), and one state per lane in one C++ call."""
+
+    __slots__ = ()
+
+    def sum(self, *, nan_policy: str = "propagate") -> float:
+        """The correctly rounded sum of the values (0.0 when empty)."""
+        return float(self._impl.sum(_check_policy(nan_policy)))
+
+    @classmethod
+    def update_lanes(cls: type[_S], values: npt.ArrayLike, axis: int = -1, *,
+                     nan_policy: str = "propagate") -> np.ndarray:
+        """One new state per lane along `axis`, all updated in one C++ call.
+
+        Returns an object array of states with the shape of `values` without
+        `axis`; ``out[i]`` equals ``cls().update(np.take(values, i, axis))``
+        (for 2-d input). Under ``nan_policy="raise"`` a NaN anywhere raises
+        before any state is built.
+        """
+        policy = _check_policy(nan_policy)
+        a, _ = _as_float_array(values, "values")
+        if a.ndim == 0:
+            raise ValueError("update_lanes needs at least one dimension")
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"axis must be an int (got {axis!r})")
+        if not -a.ndim <= axis < a.ndim:
+            raise ValueError(f"axis {axis} is out of bounds for an array of dimension {a.ndim}")
+        moved = np.moveaxis(a, int(axis), -1)
+        shape = moved.shape[:-1]
+        lanes = np.ascontiguousarray(moved, dtype=np.float64).reshape(-1, moved.shape[-1])
+        impls = cls._impl_type.of_lanes(lanes, policy)
+        out = np.empty(len(impls), dtype=object)
+        new = cls.__new__
+        for i, impl in enumerate(impls):
+            s = new(cls)
+            s._impl = impl
+            out[i] = s
+        return out.reshape(shape)
+
+    def __repr__(self) -> str:
         return f"{type(self).__name__}(count={self.count()}, sum={self.sum()!r})"
 
 
-class SumState(_State):
+class SumState(_Summing):
     """The exact sum of a stream of values.
 
     The sum is held exactly and rounded once, correctly, when asked: the
@@ -131,7 +175,7 @@ class SumState(_State):
     __slots__ = ()
 
 
-class MomentsState(_State):
+class MomentsState(_Summing):
     """Count, exact sum and sum of squares, minimum and maximum of a stream.
 
     ``mean`` is within an ulp of the exact mean; ``var`` and ``std`` come from
@@ -167,3 +211,215 @@ class MomentsState(_State):
     def __repr__(self) -> str:
         return (f"MomentsState(count={self.count()}, mean={self.mean()!r}, "
                 f"std={self.std()!r})")
+
+
+def _floats(x: npt.ArrayLike, name: str) -> tuple[np.ndarray, bool]:
+    a = np.asarray(x)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be real numbers (got dtype {a.dtype})")
+    return np.array(a, dtype=np.float64, order="C"), a.ndim == 0
+
+
+class QuantileSketch(_State):
+    """A mergeable quantile sketch with a certified rank-error bound.
+
+    A stack of compactors (Manku-Rajagopalan-Lindsay, KLL) with a
+    deterministic parity: ``k`` (even, 8..65536) values at most a level.
+    ``rank_error`` is a guarantee, added up as the sketch compacts: for every
+    ``x``, ``|rank(x) - #{values <= x}| <= rank_error``, and
+    ``rank_error <= (n / k) (floor(log2(n / k)) + 1)``. ``quantile(q)``
+    estimates the value of 0-based rank ``floor(q (n - 1))`` (robstat's
+    method ``"lower"``); it lies between the exact order statistics
+    ``rank_error`` ranks either side. ``min`` and ``max`` are exact; with
+    fewer than ``k`` values in all every result is exact.
+
+    Merging is commutative but not associative: different merge trees give
+    different sketches, each within its own bound (docs/streaming.md).
+    """
+
+    _impl_type = _core._QuantileSketch
+    __slots__ = ()
+
+    def __init__(self, values: npt.ArrayLike | None = None, *, k: int = 256,
+                 nan_policy: str = "propagate") -> None:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"k must be an int (got {k!r})")
+        if not 8 <= k <= 65536 or k % 2:
+            raise ValueError(f"k must be an even integer in [8, 65536] (got {k})")
+        self._impl = _core._QuantileSketch(int(k))
+        if values is not None:
+            self.update(values, nan_policy=nan_policy)
+
+    @property
+    def k(self) -> int:
+        return int(self._impl.k())
+
+    @property
+    def rank_error(self) -> int:
+        """The certified bound on the error of ``rank`` (in values)."""
+        return int(self._impl.rank_error())
+
+    @property
+    def retained(self) -> int:
+        """Values held by the sketch."""
+        return int(self._impl.retained())
+
+    @staticmethod
+    def error_bound(n: int, k: int) -> int:
+        """The a priori bound on ``rank_error`` for ``n`` values and parameter ``k``."""
+        return int(_core._QuantileSketch.error_bound(int(n), int(k)))
+
+    def quantile(self, q: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
+        """Estimated quantile(s) (method ``"lower"``; NaN when empty)."""
+        a, scalar = _floats(q, "q")
+        out = self._impl.quantiles(a.reshape(-1), _check_policy(nan_policy)).reshape(a.shape)
+        return float(out) if scalar else out
+
+    def rank(self, x: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
+        """Estimated number of values <= x (a float holding an integer;
+        within ``rank_error``; NaN for a NaN x or when a NaN propagates)."""
+        a, scalar = _floats(x, "x")
+        out = self._impl.ranks(a.reshape(-1), _check_policy(nan_policy)).reshape(a.shape)
+        return float(out) if scalar else out
+
+    def cdf(self, x: npt.ArrayLike, *, nan_policy: str = "propagate") -> Any:
+        """``rank(x) / count`` (NaN when empty)."""
+        policy = _check_policy(nan_policy)
+        n = self.count(nan_policy="omit")
+        r = self.rank(x, nan_policy=policy)
+        return r / n if n else r * math.nan
+
+    def min(self, *, nan_policy: str = "propagate") -> float:
+        """The smallest value, exact (NaN when empty)."""
+        return float(self._impl.min(_check_policy(nan_policy)))
+
+    def max(self, *, nan_policy: str = "propagate") -> float:
+        """The largest value, exact (NaN when empty)."""
+        return float(self._impl.max(_check_policy(nan_policy)))
+
+    def __repr__(self) -> str:
+        return (f"QuantileSketch(k={self.k}, count={self.count()}, "
+                f"rank_error={self.rank_error})")
+
+
+class SelectionState(_State):
+    """The pass-2 state of the exact two-pass selection.
+
+    For fixed ``brackets`` (sorted, disjoint ``(lo, hi)`` pairs, e.g. from
+    pass-1 summaries) it counts the values below the first bracket and above
+    the last, keeps the values inside the brackets and holds the exact sum of
+    the values between them. Merged, every rank inside a bracket is known
+    exactly: ``quantile`` and ``median`` equal :func:`robstat.quantile` and
+    :func:`robstat.median` (same formulas), ``trimmed_mean`` and
+    ``winsorized_mean`` are the exact values correctly rounded. A result that
+    needs a rank outside every bracket raises ValueError (widen the brackets).
+    """
+
+    _impl_type = _core._SelectionState
+    __slots__ = ()
+
+    def __init__(self, brackets: Any, values: npt.ArrayLike | None = None, *,
+                 nan_policy: str = "propagate") -> None:
+        try:
+            pairs = [(float(lo), float(hi)) for lo, hi in brackets]
+        except (TypeError, ValueError) as e:
+            raise TypeError("brackets must be a sequence of (lo, hi) pairs of numbers") from e
+        self._impl = _core._SelectionState(pairs)
+        if values is not None:
+            self.update(values, nan_policy=nan_policy)
+
+    @property
+    def brackets(self) -> list[tuple[float, float]]:
+        return [tuple(b) for b in self._impl.brackets()]
+
+    def counts(self) -> tuple[int, list[int], list[int], int]:
+        """(values below the first bracket, values inside each bracket,
+        values between consecutive brackets, values above the last)."""
+        below, inside, between, above = self._impl.counts()
+        return int(below), list(inside), list(between), int(above)
+
+    def covers(self, rank: int) -> bool:
+        """Whether the value of 0-based `rank` is known (inside a bracket)."""
+        return bool(self._impl.covers(int(rank)))
+
+    def order_statistic(self, rank: int, *, nan_policy: str = "propagate") -> float:
+        """The value of 0-based `rank` among the non-NaN values."""
+        if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or rank < 0:
+            raise ValueError(f"rank must be an int >= 0 (got {rank!r})")
+        return float(self._impl.order_statistic(int(rank), _check_policy(nan_policy)))
+
+    def quantile(self, q: float, *, method: str = "linear",
+                 nan_policy: str = "propagate") -> float:
+        """As :func:`robstat.quantile` (same methods)."""
+        if method == "median":
+            raise ValueError("unknown quantile method 'median' (use median())")
+        return float(self._impl.quantile(float(q), method, _check_policy(nan_policy)))
+
+    def median(self, *, nan_policy: str = "propagate") -> float:
+        return float(self._impl.quantile(0.5, "median", _check_policy(nan_policy)))
+
+    def trimmed_mean(self, trim: Any = 0.1, *, nan_policy: str = "propagate") -> float:
+        """floor(p n) values cut from each tail (a (lower, upper) pair for
+        asymmetric cuts; 0.5 gives the median); correctly rounded."""
+        lower, upper = _trim_pair(trim, "trim")
+        return float(self._impl.trimmed_mean(lower, upper, _check_policy(nan_policy)))
+
+    def winsorized_mean(self, limits: Any = 0.1, *, nan_policy: str = "propagate") -> float:
+        """The mean with floor(p n) values of each tail set to the nearest kept
+        value; correctly rounded."""
+        lower, upper = _trim_pair(limits, "limits")
+        return float(self._impl.winsorized_mean(lower, upper, _check_policy(nan_policy)))
+
+    def __repr__(self) -> str:
+        return f"SelectionState(brackets={len(self.brackets)}, count={self.count()})"
+
+
+class HuberStepState(_State):
+    """One exact Newton step of Huber's fixed-scale M-estimator of location.
+
+    For a centre ``c``, scale ``s > 0`` and ``k``, the counts of the values
+    below ``c - k s``, above ``c + k s`` and between (the zone edges rounded
+    once to doubles) and the exact sum of those between. Merged,
+    ``newton_step()`` is ``c + s sum(psi((x - c) / s)) / m`` (``m`` the count in
+    the linear zone), correctly rounded from its exact value. Iterated from
+    the median it reaches the root :func:`robstat.huber` (with the same
+    ``scale``) finds on one machine.
+    """
+
+    _impl_type = _core._HuberStepState
+    __slots__ = ()
+
+    def __init__(self, center: float, scale: float, k: float = 1.5,
+                 values: npt.ArrayLike | None = None, *, nan_policy: str = "propagate") -> None:
+        self._impl = _core._HuberStepState(float(center), float(scale), float(k))
+        if values is not None:
+            self.update(values, nan_policy=nan_policy)
+
+    @property
+    def center(self) -> float:
+        return float(self._impl.params()[0])
+
+    @property
+    def scale(self) -> float:
+        return float(self._impl.params()[1])
+
+    @property
+    def k(self) -> float:
+        return float(self._impl.params()[2])
+
+    def zone_counts(self) -> tuple[int, int, int]:
+        """(values below c - k s, between, above c + k s)."""
+        lo, lin, hi = self._impl.zone_counts()
+        return int(lo), int(lin), int(hi)
+
+    def psi_sum(self, *, nan_policy: str = "propagate") -> float:
+        """sum psi((x - c) / s) (its exact numerator rounded once, then / s)."""
+        return float(self._impl.psi_sum(_check_policy(nan_policy)))
+
+    def newton_step(self, *, nan_policy: str = "propagate") -> float:
+        """The next centre; NaN when no value is in the linear zone."""
+        return float(self._impl.newton_step(_check_policy(nan_policy)))
+
+    def __repr__(self) -> str:
+        return (f"HuberStepState(center={self.center!r}, scale={self.scale!r}, k={self.k!r}, "
+                f"count={self.count()})")
