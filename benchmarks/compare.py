@@ -1000,7 +1000,7 @@ def _merge_table(old: list[str], new: list[str], nkey: int) -> list[str]:
     rows lose their cells there), new columns and rows are appended, empty rows dropped."""
     oh, nh = _cells(old[0]), _cells(new[0])
     head = oh + [c for c in nh[nkey:] if c not in oh]
-    sep = _cells(old[1]) + [_cells(new[1])[-1]] * (len(head) - len(oh))
+    sep = old[1].rstrip() + (_cells(new[1])[-1] + "|") * (len(head) - len(oh))
     rows: dict[tuple[str, ...], dict[str, str]] = {}
     for line in old[2:]:
         c = _cells(line)
@@ -1008,7 +1008,7 @@ def _merge_table(old: list[str], new: list[str], nkey: int) -> list[str]:
     for line in new[2:]:
         c = _cells(line)
         rows.setdefault(tuple(c[:nkey]), {}).update(zip(nh[nkey:], c[nkey:]))
-    out = [_row(head), _row(sep)]
+    out = [_row(head), sep]
     for key, d in rows.items():
         vals = [d.get(h, "") for h in head[nkey:]]
         if any(vals):

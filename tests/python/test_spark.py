@@ -12,7 +12,8 @@ import math
 import os
 import shutil
 import sys
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -35,9 +36,10 @@ def spark() -> Iterator[Any]:
                     "tools/bootstrap.sh installs openjdk-17-jre-headless")
     from pyspark.sql import SparkSession
 
+    # the Python workers must be this interpreter (robstat's), not `python3` on PATH
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     try:
         session = (SparkSession.builder.master("local[2]").appName("robstat-test_spark")
-                   .config("spark.pyspark.python", sys.executable)
                    .config("spark.driver.bindAddress", "127.0.0.1")
                    .config("spark.ui.enabled", "false")
                    .config("spark.sql.shuffle.partitions", "3")
@@ -102,7 +104,7 @@ def test_partition_states_merge_bit_identical(spark: Any, name: str) -> None:
         got = merged(rows, state_type)
         assert got == want, label
         assert got.to_bytes() == want.to_bytes(), label
-        assert got.count() == N and got.n_nan() == 1, label
+        assert got.count() == N and got.n_nan == 1, label
         assert same(got.sum(nan_policy="omit"), want.sum(nan_policy="omit")), label
         assert math.isnan(got.sum()), label  # "propagate": a NaN was folded in
         if state_type is MomentsState:
