@@ -305,13 +305,30 @@ def fit_cases(n: int) -> list[Case]:
 
 ROLLING = (10**6, 101)  # values, window (issue 7's comparison)
 QUICK_ROLLING = (10**4, 101)
+SLIDING_BLOCK = 2**16  # windows a block in the sliding_window_view baselines (~50 MB a block)
+
+
+def sliding(fn: Callable[[np.ndarray], np.ndarray], x: np.ndarray, window: int) -> np.ndarray:
+    """`fn` of every full trailing window (rows of np.lib.stride_tricks.sliding_window_view),
+    NaN before the first one (min_periods = window, as robstat's and pandas' default); in
+    blocks of SLIDING_BLOCK windows, so the temporaries stay small."""
+    out = np.full(x.size, np.nan)
+    w = np.lib.stride_tricks.sliding_window_view(x, window)
+    for i in range(0, len(w), SLIDING_BLOCK):
+        b = w[i:i + SLIDING_BLOCK]
+        out[window - 1 + i:window - 1 + i + len(b)] = fn(b)
+    return out
 
 
 def rolling_cases(n: int, window: int) -> list[Case]:
     """Moving-window statistics (trailing windows, min_periods = window) against bottleneck
-    and pandas; MAD and the trimmed mean have no fast peer (pandas apply: seconds on 2e4)."""
+    and pandas. MAD and the trimmed mean have neither a bottleneck nor a pandas kernel (pandas
+    rolling().apply(raw=True) calls Python once a window: about 10 s a call on 1e6), so their
+    peer is the vectorised NumPy baseline on sliding_window_view: np.median twice (MAD) or
+    np.partition at the two cut ranks and the mean of the middle (trimmed mean), per block."""
     x = make_data(n)
     lab = f"1e{round(math.log10(n))} window {window}"
+    g = math.floor(TRIM * window)
     floor = Case("floor: np.sum", "float64", n, lab,
                  [Impl("np.sum(x)", "numpy", lambda: np.sum(x))], is_floor=True)
     floor.floor = floor
@@ -325,13 +342,58 @@ def rolling_cases(n: int, window: int) -> list[Case]:
         ser = pd.Series(x)
         median.append(Impl(f"pandas rolling({window}).median()", "pandas",
                            lambda: ser.rolling(window).median().to_numpy()))
+
+    def mad_blocks(b: np.ndarray) -> np.ndarray:
+        m = np.median(b, axis=1)
+        return MAD_SCALE * np.median(np.abs(b - m[:, None]), axis=1)
+
+    def trimmed_blocks(b: np.ndarray) -> np.ndarray:
+        return np.partition(b, (g, window - g - 1), axis=1)[:, g:window - g].mean(axis=1)
+
     cases = [floor, Case("rolling median", "float64", n, lab, median, floor=floor),
              Case("rolling MAD", "float64", n, lab, [
                  Impl(f"robstat.rolling_mad(x, {window})", "robstat",
-                      lambda: rs.rolling_mad(x, window))], floor=floor),
+                      lambda: rs.rolling_mad(x, window)),
+                 Impl("sliding_window_view + np.median (twice)", "numpy",
+                      lambda: sliding(mad_blocks, x, window))], floor=floor),
              Case("rolling trimmed mean 10%", "float64", n, lab, [
                  Impl(f"robstat.rolling_trimmed_mean(x, {window}, 0.1)", "robstat",
-                      lambda: rs.rolling_trimmed_mean(x, window, TRIM))], floor=floor)]
+                      lambda: rs.rolling_trimmed_mean(x, window, TRIM)),
+                 Impl("sliding_window_view + np.partition + mean", "numpy",
+                      lambda: sliding(trimmed_blocks, x, window))], floor=floor)]
+    return cases
+
+
+STREAM = 10**6  # values folded into one state (issue 7: the cost of update a value)
+QUICK_STREAM = 10**4
+
+
+def stream_cases(n: int) -> list[Case]:
+    """robstat.stream states: one update() over the whole array, then the result, against
+    the one-machine calls that give the same numbers. math.fsum is the exact peer of
+    SumState (both correctly rounded: equal bit for bit); np.mean and np.var are not exact
+    (nor mergeable), so they are a speed reference only. × floor is the ratio to np.sum."""
+    from robstat.stream import MomentsState, SumState
+
+    x = make_data(n)
+    lab = f"1e{round(math.log10(n))} (stream states)"
+    floor = Case("floor: np.sum", "float64", n, lab,
+                 [Impl("np.sum(x)", "numpy", lambda: np.sum(x))], is_floor=True)
+    floor.floor = floor
+
+    def moments() -> np.ndarray:
+        s = MomentsState().update(x)
+        return np.array([s.mean(), s.var()])
+
+    cases = [floor,
+             Case("SumState update + sum", "float64", n, lab, [
+                 Impl("SumState().update(x).sum()", "robstat", lambda: SumState().update(x).sum()),
+                 Impl("math.fsum(x)", "python", lambda: math.fsum(x))],
+                  rtol=0.0, atol=0.0, floor=floor),
+             Case("MomentsState update + mean, var", "float64", n, lab, [
+                 Impl("MomentsState().update(x): mean(), var()", "robstat", moments),
+                 Impl("np.mean(x), np.var(x)", "numpy",
+                      lambda: np.array([np.mean(x), np.var(x)]))], floor=floor)]
     return cases
 
 
@@ -714,7 +776,7 @@ def summary(by_size: dict[str, list[Case]]) -> list[str]:
 
 COLORS = {"robstat": "#d62728", "numpy": "#1f77b4", "scipy": "#2ca02c",
           "bottleneck": "#9467bd", "astropy": "#ff7f0e", "statsmodels": "#8c564b",
-          "R": "#17becf"}
+          "R": "#17becf", "pandas": "#e377c2", "python": "#7f7f7f"}
 
 
 def _draw_panel(ax: Any, cs: list[Case], keys: list[str], maxbars: int,
@@ -853,7 +915,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-time", type=float, default=None,
                     help="least seconds per repeat; the loop count is raised to reach it "
                          "(default 0.05; --quick: 0.005)")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated sections to run, of " + ",".join(SECTIONS)
+                         + " (default: all). The results are merged into an existing "
+                         "OUT/benchmarks.md: the tables of the sections run are replaced or "
+                         "added, everything else is kept (see merge_markdown)")
     args = ap.parse_args(argv)
+    only = SECTIONS if args.only is None else [t.strip() for t in args.only.split(",")
+                                                if t.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        ap.error(f"--only: unknown section(s) {', '.join(unknown)}; "
+                 f"choose from {','.join(SECTIONS)}")
 
     sizes = parse_sizes(args.sizes) if args.sizes else ([10**3, 10**4] if args.quick
                                                         else [10**4, 10**5, 10**6, 10**7])
@@ -865,19 +938,20 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = machine_facts()
     t_start = time.perf_counter()
-    by_size: dict[str, list[Case]] = {}
-    for n in sizes:
-        cases = one_d_cases(n)
-        by_size[cases[0].size_label] = cases
-    bc = batched_cases(batch)
-    by_size[bc[0].size_label] = bc
-    gc_ = grouped_cases(*(QUICK_GROUPED if args.quick else GROUPED))
-    by_size[gc_[0].size_label] = gc_
-    rc = rolling_cases(*(QUICK_ROLLING if args.quick else ROLLING))
-    by_size[rc[0].size_label] = rc
-    for n_fit in ([10**3] if args.quick else [10**4, 10**6]):
-        fc = fit_cases(n_fit)
-        by_size[fc[0].size_label] = fc
+    sections: list[list[Case]] = []
+    if "1d" in only:
+        sections += [one_d_cases(n) for n in sizes]
+    if "batched" in only:
+        sections.append(batched_cases(batch))
+    if "grouped" in only:
+        sections.append(grouped_cases(*(QUICK_GROUPED if args.quick else GROUPED)))
+    if "rolling" in only:
+        sections.append(rolling_cases(*(QUICK_ROLLING if args.quick else ROLLING)))
+    if "stream" in only:
+        sections.append(stream_cases(QUICK_STREAM if args.quick else STREAM))
+    if "fits" in only:
+        sections += [fit_cases(n_fit) for n_fit in ([10**3] if args.quick else [10**4, 10**6])]
+    by_size = {cs[0].size_label: cs for cs in sections}
 
     for size, cases in by_size.items():
         for c in cases:
@@ -892,10 +966,153 @@ def main(argv: list[str] | None = None) -> int:
 
     md = out / "benchmarks.md"
     png = out / "benchmarks.png"
+    if args.only is not None and md.exists():
+        cmd = "python benchmarks/compare.py --only " + ",".join(only) + (
+            " --quick" if args.quick else "")
+        md.write_text(merge_markdown(md.read_text(encoding="utf-8"), by_size, facts, cmd,
+                                     elapsed), encoding="utf-8")
+        print(f"merged {', '.join(by_size)} into {md} in {elapsed:.0f} s "
+              f"({png} not redrawn)", flush=True)
+        return 0
     plot(by_size, png, facts)
     write_markdown(md, png, by_size, facts, sizes, repeat, min_time, batch, elapsed, args.quick)
     print(f"wrote {md} and {png} in {elapsed:.0f} s", flush=True)
     return 0
+
+
+SECTIONS = ["1d", "batched", "grouped", "rolling", "stream", "fits"]
+
+
+# ---- merging a partial run into an existing report -----------------------------------
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _merge_table(old: list[str], new: list[str], nkey: int) -> list[str]:
+    """Merge two markdown tables of the summary's shape: `nkey` key columns, then one
+    column per size. The new table's columns replace the old ones of the same name (old
+    rows lose their cells there), new columns and rows are appended, empty rows dropped."""
+    oh, nh = _cells(old[0]), _cells(new[0])
+    head = oh + [c for c in nh[nkey:] if c not in oh]
+    sep = old[1].rstrip() + (_cells(new[1])[-1] + "|") * (len(head) - len(oh))
+    rows: dict[tuple[str, ...], dict[str, str]] = {}
+    for line in old[2:]:
+        c = _cells(line)
+        rows[tuple(c[:nkey])] = {h: v for h, v in zip(oh[nkey:], c[nkey:]) if h not in nh}
+    for line in new[2:]:
+        c = _cells(line)
+        rows.setdefault(tuple(c[:nkey]), {}).update(zip(nh[nkey:], c[nkey:]))
+    out = [_row(head), sep]
+    for key, d in rows.items():
+        vals = [d.get(h, "") for h in head[nkey:]]
+        if any(vals):
+            out.append(_row(list(key) + vals))
+    return out
+
+
+def _tables(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) line ranges of the markdown tables in `lines`."""
+    spans, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("|"):
+            j = i
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _split(lines: list[str], level: str) -> list[list[str]]:
+    """`lines` cut before every heading of exactly `level` (e.g. "## ")."""
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if line.startswith(level):
+            parts.append([])
+        parts[-1].append(line)
+    return parts
+
+
+def merge_markdown(old_md: str, by_size: dict[str, list[Case]], facts: dict[str, str],
+                   cmd: str, elapsed: float) -> str:
+    """The report `old_md` with the sections of `by_size` re-measured: their full-results
+    tables replaced (or added at the end of "Full results"), their columns and rows of the
+    two summary tables and their bullet lines replaced, the win/loss count recounted from
+    the merged table, and a dated line naming what was re-measured; every other line
+    (hand-written sections included) is kept as it is. The plot is not redrawn."""
+    cols = [_col(s) for s in by_size]
+    new = _split(summary(by_size), "### ")
+    top = _split(old_md.split("\n"), "## ")
+    for part in top:
+        head = part[0] if part else ""
+        if head == "## Summary":
+            subs = _split(part, "### ")
+            for k, sub in enumerate(subs):
+                fresh = next((n for n in new if n and sub and n[0] == sub[0]), None)
+                if fresh is None:
+                    continue
+                spans, fspans = _tables(sub), _tables(fresh)
+                if spans and fspans:
+                    (a, b), (fa, fb) = spans[0], fspans[0]
+                    nkey = 1 if sub[0].startswith("### How close") else 2
+                    sub[a:b] = _merge_table(sub[a:b], fresh[fa:fb], nkey)
+                # bullet lines about a re-measured size: the fresh ones instead
+                fresh_b = [ln for ln in fresh if ln.startswith("- ")
+                           and any(f" {c}:" in ln or ln.startswith(f"- {c}:") for c in cols)]
+                keep = [ln for ln in sub if not (ln.startswith("- ") and any(
+                    f" {c}:" in ln or ln.startswith(f"- {c}:") for c in cols))]
+                last = max((i for i, ln in enumerate(keep) if ln.startswith("- ")),
+                           default=None)
+                if last is None:
+                    last = max((i for i, ln in enumerate(keep) if ln.startswith("|")),
+                               default=len(keep) - 2) + 1
+                    fresh_b = ([""] if fresh_b else []) + fresh_b
+                keep[last + 1:last + 1] = fresh_b
+                if sub[0] == "### Against each peer":
+                    keep = _recount(keep)
+                subs[k] = keep
+            part[:] = [ln for sub in subs for ln in sub]
+        elif head == "## Full results":
+            blocks = _split(part, "### ")
+            titles = [b[0] for b in blocks]
+            for size, cases in by_size.items():
+                title = (f"### n = {size}" if "axis" not in size
+                         else f"### Batched: {size.replace(' axis', ', axis')}")
+                block = [title, ""] + results_table(cases) + [""]
+                if title in titles:
+                    blocks[titles.index(title)] = block
+                else:
+                    blocks.append(block)
+                    titles.append(title)
+            part[:] = [ln for b in blocks for ln in b]
+    lines = [ln for part in top for ln in part]
+    note = (f"Re-measured by `{cmd}` on {facts['date']} ({elapsed:.0f} s; "
+            f"{facts['versions']}): " + ", ".join(f"`{c}`" for c in cols)
+            + ". The rest of this page, and the plot, are from the run above.")
+    prefix = note.split(" on ")[0]
+    lines = [ln for ln in lines if not ln.startswith(prefix + " on ")]
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("Generated by")) + 1
+    lines[at:at] = ["", note]
+    return "\n".join(lines)
+
+
+def _recount(lines: list[str]) -> list[str]:
+    """The "faster in N of M comparisons" line recounted from the (merged) peer table."""
+    a, b = _tables(lines)[0]
+    cells = [c for ln in lines[a + 2:b] for c in _cells(ln)[2:] if c]
+    wins = sum(c.endswith("faster") for c in cells)
+    losses = sum(c.endswith("slower") for c in cells)
+    return [f"robstat is faster by more than 5% in {wins} of {len(cells)} comparisons and "
+            f"slower in {losses}." if ln.startswith("robstat is faster by more than 5% in ")
+            else ln for ln in lines]
 
 
 def write_markdown(md: Path, png: Path, by_size: dict[str, list[Case]], facts: dict[str, str],

@@ -5,18 +5,24 @@ docs/guide.md to draw its figures. The blocks of one page run in order in one na
 like a session. A block written as a console session (``>>>`` lines) runs example by
 example; where it shows an output, the output must match (doctest's rules, with ELLIPSIS
 and NORMALIZE_WHITESPACE; ``# doctest: +SKIP`` skips an example whose output depends on
-the machine). A block preceded by the line ``<!-- docs-test: skip -->`` is not run.
+the machine). A block preceded by the line ``<!-- docs-test: skip -->`` is not run. A
+block preceded by ``<!-- docs-test: needs NAME -->`` runs only where ``available(NAME)``
+(default: the module NAME imports); the lines of those that did not run are listed in the
+returned namespace's ``"__not_run__"``, so a caller can report them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import doctest
+import importlib.util
 import io
 import re
 from pathlib import Path
+from typing import Callable
 
 SKIP = "<!-- docs-test: skip -->"
+NEEDS = re.compile(r"^<!-- docs-test: needs ([\w.]+) -->$")
 FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<code>.*?)^```[ \t]*$",
                    flags=re.DOTALL | re.MULTILINE)
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -38,11 +44,30 @@ def python_blocks(text: str) -> list[tuple[int, str, bool]]:
     return blocks
 
 
-def run_page(page: Path) -> dict:
+def block_needs(text: str) -> dict[int, str]:
+    """{line number of a ```python fence: NAME} for the blocks marked ``needs NAME``."""
+    lines = text.split("\n")
+    return {line: m.group(1) for line, _, _ in python_blocks(text)
+            if line >= 2 and (m := NEEDS.match(lines[line - 2].strip()))}
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def run_page(page: Path, available: Callable[[str], bool] = _importable) -> dict:
     """Run every block of ``page`` that is not skipped; return the namespace."""
-    namespace = {"__name__": f"__docs_{page.stem}__"}
-    for line, code, skipped in python_blocks(page.read_text(encoding="utf-8")):
+    namespace: dict = {"__name__": f"__docs_{page.stem}__", "__not_run__": []}
+    text = page.read_text(encoding="utf-8")
+    needs = block_needs(text)
+    for line, code, skipped in python_blocks(text):
         if skipped:
+            continue
+        if line in needs and not available(needs[line]):
+            namespace["__not_run__"].append((line, needs[line]))
             continue
         where = f"docs/{page.name}, the block at line {line}"
         if re.search(r"^\s*>>> ", code, flags=re.MULTILINE):

@@ -7,6 +7,8 @@ PYTHON=${PYTHON:-python3}
 packages=(g++ make cmake ninja-build pkg-config
           libeigen3-dev libxsimd-dev libboost-dev libbenchmark-dev catch2
           doxygen)   # doxygen: make docs (the C++ API reference)
+# tests/python/test_spark.py: pyspark (the spark extra) runs a local JVM
+packages+=(openjdk-17-jre-headless)
 # make test-fuzz / make fuzz: libFuzzer harnesses (clang's runtime libraries, Debian 12: clang 14)
 packages+=(clang libclang-rt-14-dev)
 # make test-qemu (part of make test): the dispatch tests under emulated older x86-64 CPUs
