@@ -41,9 +41,11 @@ $(VENV)/.deps: pyproject.toml $(BUILD)/.apt
 # the Python package, rebuilt when a source changes; the CMake tree in build/py is
 # kept between builds (no build isolation), so a changed header recompiles only
 # what includes it. The spark extra (pyspark, for tests/python/test_spark.py) is here
-# only: make test-package's fresh venv takes the test extra, and test_spark skips there
+# only: make test-package's fresh venv takes the test extra, and test_spark skips there.
+# setuptools>=70.1 (which has bdist_wheel) because pyspark is an sdist built without
+# isolation here
 $(VENV)/.robstat: $(VENV)/.deps $(SOURCES)
-	$(VPY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.10"
+	$(VPY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.10" "setuptools>=70.1" wheel
 	$(VPY) -m pip install -q --no-build-isolation -C build-dir=$(BUILD)/py ".[test,demo,spark]"
 	@touch $@
 
