@@ -547,3 +547,25 @@ def test_fit_method_edges():
     rr = rs.aggregate(np.repeat(x, w), method="fit")
     assert rw.center == pytest.approx(rr.center, rel=1e-9)
     assert np.isnan(rs.aggregate(x, method="fit", ci=None).ci[0])
+
+
+def test_weighted_bootstrap_float32_and_strided():
+    # float32 data, and data/weights as strided views: the same interval as the repeated
+    # float32 sample and as contiguous copies, bit for bit
+    rng = np.random.default_rng(21)
+    x = np.concatenate([rng.normal(5, 1, 300), [40.0, -30.0, 55.0]]).astype(np.float32)
+    w = rng.integers(1, 4, x.size).astype(np.float64)
+    xs = np.empty(2 * x.size, np.float32)[::2]
+    xs[:] = x
+    ws = np.empty((x.size, 3))[:, 1]
+    ws[:] = w
+    assert not xs.flags.c_contiguous and not ws.flags.c_contiguous
+    for m in ("trim", "mad", "huber"):
+        kw = dict(method=m, ci="bootstrap", n_boot=100, seed=9)
+        r32 = rs.aggregate(x, weights=w, **kw)
+        rep = rs.aggregate(np.repeat(x, w.astype(int)), **kw)
+        view = rs.aggregate(xs, weights=ws, **kw)
+        assert np.isfinite(r32.ci[0]) and r32.ci == rep.ci
+        assert view.ci == r32.ci and view.center == r32.center
+        np.testing.assert_array_equal(view.labels, r32.labels)
+    assert x.dtype == np.float32 and np.array_equal(xs, x)  # inputs untouched
