@@ -47,19 +47,22 @@ std::vector<double> mixed_values(std::size_t n, std::uint32_t seed)
     return x;
 }
 
-/// The state of x cut at the given points and merged in the given tree shape.
-template <class S> S split_merge(const std::vector<double>& x, std::mt19937_64& g)
+/// The state of x cut into 1..max_parts random parts, each made by make() and
+/// updated, merged in a random tree shape.
+template <class Make>
+auto split_merge_with(
+    const std::vector<double>& x, std::mt19937_64& g, Make make, std::size_t max_parts = 16)
 {
-    std::uniform_int_distribution<std::size_t> parts(1, 12);
+    std::uniform_int_distribution<std::size_t> parts(1, max_parts);
     const std::size_t k = parts(g);
     std::vector<std::size_t> cuts { 0, x.size() };
     std::uniform_int_distribution<std::size_t> at(0, x.size());
     for (std::size_t i = 1; i < k; ++i)
         cuts.push_back(at(g));
     std::sort(cuts.begin(), cuts.end());
-    std::vector<S> states;
+    std::vector<decltype(make())> states;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
-        S s;
+        auto s = make();
         s.update(robstat::make_span(x.data() + cuts[i], cuts[i + 1] - cuts[i]));
         states.push_back(s);
     }
@@ -71,6 +74,13 @@ template <class S> S split_merge(const std::vector<double>& x, std::mt19937_64& 
         states.erase(states.begin() + static_cast<std::ptrdiff_t>(i) + 1);
     }
     return states.front();
+}
+
+/// A default-constructed state type's split_merge_with (at most 12 parts).
+template <class S> S split_merge(const std::vector<double>& x, std::mt19937_64& g)
+{
+    return split_merge_with(
+        x, g, [] { return S {}; }, 12);
 }
 
 template <class S> void check_bytes_validation(const S& s)
@@ -283,33 +293,6 @@ TEST_CASE("stream: byte format round trip and validation", "[stream]")
 // ---- quantile_sketch, selection_state, huber_step_state --------------------
 
 namespace {
-
-/// x cut at random points into states made by make(), merged in a random tree.
-template <class Make>
-auto split_merge_with(const std::vector<double>& x, std::mt19937_64& g, Make make)
-{
-    std::uniform_int_distribution<std::size_t> parts(1, 16);
-    const std::size_t k = parts(g);
-    std::vector<std::size_t> cuts { 0, x.size() };
-    std::uniform_int_distribution<std::size_t> at(0, x.size());
-    for (std::size_t i = 1; i < k; ++i)
-        cuts.push_back(at(g));
-    std::sort(cuts.begin(), cuts.end());
-    std::vector<decltype(make())> states;
-    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
-        auto s = make();
-        s.update(robstat::make_span(x.data() + cuts[i], cuts[i + 1] - cuts[i]));
-        states.push_back(s);
-    }
-    std::shuffle(states.begin(), states.end(), g);
-    while (states.size() > 1) {
-        std::uniform_int_distribution<std::size_t> pick(0, states.size() - 2);
-        const std::size_t i = pick(g);
-        states[i].merge(states[i + 1]);
-        states.erase(states.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-    }
-    return states.front();
-}
 
 /// Data sets the sketch must handle: random, sorted, reversed, heavy ties,
 /// heavy tails, a few values repeated, with infinities.
