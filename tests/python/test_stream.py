@@ -453,3 +453,23 @@ def test_update_lanes_equals_one_state_per_lane() -> None:
         with pytest.raises(ValueError, match="out of bounds"):
             cls.update_lanes(x, axis=3)
     assert MomentsState.update_lanes(np.arange(6).reshape(2, 3))[1].mean() == 4.0
+
+
+def test_new_states_take_any_layout_and_float32() -> None:
+    # views (transposed, reversed, strided) and float32 fold in as their values in C order
+    # (float32 widened exactly), and the input is left untouched
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((30, 40))
+    x[3, 4] = np.nan
+    makers = (lambda: QuantileSketch(k=8),
+              lambda: SelectionState([(-0.5, 0.25), (1.0, 1.5)]),
+              lambda: HuberStepState(0.1, 1.2))
+    for make in makers:
+        for v in (x.T, x[::-1, ::2], x.astype(np.float32), x.astype(np.float32)[:, ::3].T):
+            before = v.copy()
+            s = make().update(v, nan_policy="omit")
+            assert np.array_equal(v, before, equal_nan=True) and v.dtype == before.dtype
+            assert s == make().update(v.astype(np.float64).ravel().tolist(), nan_policy="omit")
+            # NaN is counted at update; the result's policy decides (docs/streaming.md)
+            n_nan = np.count_nonzero(np.isnan(v))
+            assert s.count() == v.size and s.count(nan_policy="omit") == v.size - n_nan
