@@ -340,33 +340,32 @@ namespace detail {
         }
     };
 
-    /// Sum of the values of ranks a..b (a <= b < os.size()), each times scale
-    /// (a power of two), from a copy: the values are placed, then summed.
+    /// Adds the values of ranks a..b (a <= b < os.size()), each times scale
+    /// (a power of two), to acc, from a copy: the values are placed, then added.
     template <class Arch, class W>
-    double kept_sum(order_statistics<W>& os, std::size_t a, std::size_t b, double scale = 1.0)
+    void add_kept(exact_pieces<Arch>& acc, order_statistics<W>& os, std::size_t a, std::size_t b,
+        double scale = 1.0)
     {
         if (a > 0)
             os.select(a);
         if (b + 1 < os.size())
             os.select(b);
-        exact_pieces<Arch> acc;
         acc.add_values(os.data() + a, b - a + 1, scale);
-        return acc.total();
     }
 
     /// The same from the one-pass engine (ranks a and b covered): the parts of
     /// the brackets between them, the gap sums (with their low-order parts).
     template <class Arch, class W>
-    double kept_sum(bracketed_selection<W>& sel, std::size_t a, std::size_t b, double = 1.0)
+    void add_kept(exact_pieces<Arch>& acc, bracketed_selection<W>& sel, std::size_t a,
+        std::size_t b, double = 1.0)
     {
         sel.select(a); // positions >= a - below in a's bracket hold ranks >= a
         sel.select(b); // positions <= b - below in b's bracket hold ranks <= b
         const std::size_t i = sel.bracket_of(a), j = sel.bracket_of(b);
         const std::size_t ia = a - sel.br[i].below, jb = b - sel.br[j].below;
-        exact_pieces<Arch> acc;
         if (i == j) {
             acc.add_values(sel.br[i].vals.data() + ia, jb - ia + 1);
-            return acc.total();
+            return;
         }
         acc.add_values(sel.br[i].vals.data() + ia, sel.br[i].size - ia);
         for (std::size_t g = i; g < j; ++g) {
@@ -376,6 +375,14 @@ namespace detail {
                 acc.add_values(sel.br[g + 1].vals.data(), sel.br[g + 1].size);
         }
         acc.add_values(sel.br[j].vals.data(), jb + 1);
+    }
+
+    /// The correctly rounded sum of the values of ranks a..b, each times scale.
+    template <class Arch, class OS>
+    double kept_sum(OS& os, std::size_t a, std::size_t b, double scale = 1.0)
+    {
+        exact_pieces<Arch> acc;
+        add_kept(acc, os, a, b, scale);
         return acc.total();
     }
 
@@ -414,13 +421,12 @@ namespace detail {
         // (a tail with nothing cut adds no term: 0 * inf would be NaN)
         const double lo = g_lo > 0 ? static_cast<double>(os.select(g_lo)) : 0.0;
         const double hi = g_hi > 0 ? static_cast<double>(os.select(n - g_hi - 1)) : 0.0;
-        // kept values plus g_lo copies of the lowest and g_hi of the highest kept value
+        // kept values plus g_lo copies of the lowest and g_hi of the highest
+        // kept value, in one exact sum rounded once (rounding the kept sum
+        // first would lose its low part when the copies cancel its high part)
         auto total = [&](double scale) {
-            double s = kept_sum<Arch>(os, g_lo, n - g_hi - 1, scale);
-            if (g_lo == 0 && g_hi == 0)
-                return s;
             exact_pieces<Arch> acc;
-            acc.add(s);
+            add_kept(acc, os, g_lo, n - g_hi - 1, scale);
             if (g_lo > 0)
                 acc.add_product(lo * scale, static_cast<double>(g_lo));
             if (g_hi > 0)

@@ -157,11 +157,12 @@ namespace detail {
                 m.h = m.n - m.g_lo - m.g_hi;
                 m.lo = static_cast<double>(os.select(m.g_lo));
                 m.hi = static_cast<double>(os.select(m.n - m.g_hi - 1));
-                const double kept = kept_sum<Arch>(os, m.g_lo, m.n - m.g_hi - 1);
-                m.tmean = kept / static_cast<double>(m.h);
                 {
+                    // the kept sum, then the winsorized total in the same exact
+                    // sum (as winsorized_mean_of: each rounded once)
                     exact_pieces<Arch> acc;
-                    acc.add(kept);
+                    add_kept(acc, os, m.g_lo, m.n - m.g_hi - 1);
+                    m.tmean = acc.total() / static_cast<double>(m.h);
                     if (m.g_lo > 0)
                         acc.add_product(m.lo, static_cast<double>(m.g_lo));
                     if (m.g_hi > 0)

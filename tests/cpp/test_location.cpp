@@ -434,6 +434,32 @@ TEMPLATE_TEST_CASE("location: compensated summation", "[location][accuracy]", fl
     }
 }
 
+TEST_CASE("location: the winsorized copies may cancel the kept sum", "[location][accuracy]")
+{
+    // g = 1 a tail: lo = -1e17 and hi = 1e16 (one of 19 kept 1e16s). The kept
+    // sum is 9e16 + small, where a double keeps multiples of 16 only, and the
+    // total with the two copies is small: rounding the kept sum first gave 0.
+    auto build = [](std::size_t n_small) {
+        std::vector<double> x { -3e17, -1e17, 5e16 };
+        x.insert(x.end(), 19, 1e16);
+        for (std::size_t i = 0; i < n_small; ++i)
+            x.push_back(i % 3 == 0 ? -0.25 : 0.5); // exact sums
+        std::mt19937_64 rng(7);
+        std::shuffle(x.begin(), x.end(), rng);
+        return x;
+    };
+    for (std::size_t n_small : { std::size_t(3), std::size_t(99978) }) { // copy path, engine path
+        const std::vector<double> x = build(n_small);
+        const double n = static_cast<double>(x.size());
+        double small = 0.0;
+        for (std::size_t i = 0; i < n_small; ++i)
+            small += i % 3 == 0 ? -0.25 : 0.5;
+        const robstat::trim_spec one_a_tail { 1.5 / n, 1.5 / n };
+        CAPTURE(x.size());
+        CHECK(robstat::winsorized_mean(x, one_a_tail) == small / n);
+    }
+}
+
 // ---- quantile methods ------------------------------------------------------------------
 
 TEMPLATE_TEST_CASE("location: quantile methods follow NumPy", "[location][quantile]", float, double)

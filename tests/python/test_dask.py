@@ -183,9 +183,9 @@ def test_order_statistics_edge_cases(client) -> None:  # type: ignore[no-untyped
 
 
 def exact_winsorized_mean(x: np.ndarray, lower: float, upper: float) -> float:
-    """robstat's arithmetic in exact rationals: the kept values' exact sum
-    rounded once, plus g_lo and g_hi copies of the cut values, rounded once,
-    divided by n (one IEEE division)."""
+    """robstat's arithmetic in exact rationals: the exact sum of the kept
+    values plus g_lo and g_hi copies of the cut values, rounded once, divided
+    by n (one IEEE division)."""
     from fractions import Fraction
 
     y = np.sort(x.astype(np.float64))
@@ -194,8 +194,8 @@ def exact_winsorized_mean(x: np.ndarray, lower: float, upper: float) -> float:
     kept = y[g_lo:n - g_hi]
     if not np.all(np.isfinite(y)):
         return float(np.sum(kept) + g_lo * y[g_lo] + g_hi * y[n - g_hi - 1]) / n
-    s = float(sum(map(Fraction, kept.tolist()), Fraction(0)))
-    total = Fraction(s) + g_lo * Fraction(float(y[g_lo])) + g_hi * Fraction(float(y[n - g_hi - 1]))
+    s = sum(map(Fraction, kept.tolist()), Fraction(0))
+    total = s + g_lo * Fraction(float(y[g_lo])) + g_hi * Fraction(float(y[n - g_hi - 1]))
     return float(total) / n
 
 

@@ -335,6 +335,25 @@ def _brackets_for(xs: np.ndarray, ranks: list[int], rng: np.random.Generator
     return out
 
 
+@pytest.mark.parametrize("x, trim", [
+    # found by the property test below: 2 ulps while robstat rounded the kept sum first
+    ([0.0] * 5 + [1.0165286808807826e16, 2.0974423365320447e29, 2.0974423365320447e29,
+                  -5.975973348873613e16, -6.076133637669326e16, -6.076128268960206e16], 0.1),
+    # the copies of the cut values cancel the kept sum's high part: that gave 0.0
+    ([-3e17, -1e17, 5e16] + [1e16] * 19 + [0.375, 1.25, -0.5], 0.05),
+])
+def test_winsorized_mean_is_one_exact_sum(x: list[float], trim: float) -> None:
+    a = np.array(x)
+    xs = np.sort(a)
+    n, g = a.size, math.floor(trim * a.size)
+    wins = [Fraction(v) for v in xs[g:n - g]] + [Fraction(xs[g]), Fraction(xs[n - 1 - g])] * g
+    exact = sum(wins, Fraction(0))
+    assert float(robstat.winsorized_mean(a, trim)) == float(exact) / n  # rounded, then / n
+    whole = SelectionState([(float(xs[g]), float(xs[g])), (float(xs[n - 1 - g]),
+                                                            float(xs[n - 1 - g]))], a)
+    assert whole.winsorized_mean(trim) == float(exact / n)
+
+
 @settings(max_examples=120, deadline=None)
 @given(st.lists(st.one_of(st.floats(-1e300, 1e300), st.floats(-10, 10),
                           st.sampled_from([0.0, 1.0, 1.5])), min_size=1, max_size=80),

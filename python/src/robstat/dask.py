@@ -546,8 +546,8 @@ def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
     (`limits` one proportion or a (lower, upper) pair, lower + upper < 1).
 
     ``axis=None``: two passes over the blocks, with the single-machine
-    arithmetic: the exact sum of the kept values rounded once, plus
-    ``g_lo * x_(g_lo) + g_hi * x_(n-g_hi-1)`` exactly, rounded once, divided by n
+    arithmetic: the exact sum of the kept values plus
+    ``g_lo * x_(g_lo) + g_hi * x_(n-g_hi-1)``, rounded once, divided by n
     (equal to :func:`robstat.winsorized_mean` bit for bit). An `axis`: lazily
     along it, :func:`robstat.winsorized_mean` on each block.
     """
@@ -570,10 +570,7 @@ def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
     lo, hi = runs.value(first), runs.value(last)
 
     def total(scale: float) -> float:
-        kept = runs.sum_ranks(first, last, scale).sum()
-        if g_lo == 0 and g_hi == 0:
-            return kept
-        acc = SumState().update(np.array([kept]))  # (rounded first, as robstat does)
+        acc = runs.sum_ranks(first, last, scale)  # kept values and copies: one exact sum
         if g_lo:  # (a tail with nothing cut adds no term: 0 * inf would be NaN)
             acc.merge(_times(lo * scale, g_lo))
         if g_hi:
