@@ -1,10 +1,11 @@
 // robstat._core, stream topic: the mergeable streaming states
 // (include/robstat/stream/) as the internal classes _SumState, _MomentsState,
-// _QuantileSketch, _SelectionState and _HuberStepState; robstat/stream.py wraps
+// _QuantileSketch, _SelectionState, _MadState and _HuberStepState; robstat/stream.py wraps
 // them (input conversion, docstrings, pickling). Glue only.
 #include "glue.hpp"
 
 #include <robstat/stream/huber_step.hpp>
+#include <robstat/stream/mad_state.hpp>
 #include <robstat/stream/quantile_sketch.hpp>
 #include <robstat/stream/selection_state.hpp>
 #include <robstat/stream/states.hpp>
@@ -233,7 +234,16 @@ ROBSTAT_GLUE_PART(bind_stream)
                                                : static_cast<double>(v.rank(t));
                 });
             },
-            py::arg("x"), py::arg("nan"));
+            py::arg("x"), py::arg("nan"))
+        .def(
+            "brackets",
+            [](const rs::quantile_sketch& s, const std::vector<std::uint64_t>& ranks) {
+                std::vector<std::pair<double, double>> out;
+                for (const auto& b : rs::brackets_for_ranks(s, ranks))
+                    out.emplace_back(b.lo, b.hi);
+                return out;
+            },
+            py::arg("ranks"));
 
     py::class_<rs::selection_state> sel(m, "_SelectionState");
     bind_protocol(sel);
@@ -294,6 +304,33 @@ ROBSTAT_GLUE_PART(bind_stream)
                 return s.winsorized_mean(proportions(lower, upper), robstat::parse_nan_policy(nan));
             },
             py::arg("lower"), py::arg("upper"), py::arg("nan"));
+
+    py::class_<rs::mad_state> mad(m, "_MadState");
+    bind_protocol(mad);
+    mad.def(py::init([](double c, const std::vector<std::pair<double, double>>& b, bool f32) {
+           std::vector<rs::selection_state::bracket> br;
+           for (const auto& [lo, hi] : b)
+               br.push_back({ lo, hi });
+           return rs::mad_state(c, std::move(br), f32);
+       }),
+           py::arg("center"), py::arg("brackets"), py::arg("float32"))
+        .def("center", &rs::mad_state::center)
+        .def("float32", &rs::mad_state::float32)
+        .def("deviations",
+            [](const rs::mad_state& s) { return rs::selection_state(s.deviations()); })
+        .def_static(
+            "deviation_of",
+            [](const doubles_t& v, double c, bool f32) {
+                return map_doubles(
+                    v, [&](double x) { return rs::mad_state::deviation(x, c, f32); });
+            },
+            py::arg("values"), py::arg("center"), py::arg("float32"))
+        .def(
+            "mad",
+            [](const rs::mad_state& s, double scale, const std::string& nan) {
+                return s.mad(scale, robstat::parse_nan_policy(nan));
+            },
+            py::arg("scale"), py::arg("nan"));
 
     py::class_<rs::huber_step_state> hub(m, "_HuberStepState");
     bind_protocol(hub);

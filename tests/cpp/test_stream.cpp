@@ -7,6 +7,7 @@
 #include <robstat/location.hpp>
 #include <robstat/m_estimators.hpp>
 #include <robstat/stream/huber_step.hpp>
+#include <robstat/stream/mad_state.hpp>
 #include <robstat/stream/quantile_sketch.hpp>
 #include <robstat/stream/selection_state.hpp>
 #include <robstat/stream/states.hpp>
@@ -521,6 +522,87 @@ TEST_CASE(
     CHECK(one.trimmed_mean(0.0) == 1.0 + 0x1p-52); // exact 1 + (2/3) 2^-52: nearest 1 + 2^-52
     one.update(std::vector<double> { inf_d });
     CHECK(one.trimmed_mean(0.0) == inf_d);
+}
+
+namespace {
+/// The exact median and MAD of x (values of a float type T) in four passes over
+/// random splits merged in random trees: sketch, selection, sketch of the
+/// deviations, mad_state.
+template <class T>
+std::pair<double, double> four_pass_mad(const std::vector<T>& xt, std::mt19937_64& g)
+{
+    const std::vector<double> x(xt.begin(), xt.end());
+    const bool f32 = std::is_same_v<T, float>;
+    const std::size_t n = x.size();
+    const std::vector<std::uint64_t> mid { (n - 1) / 2, n / 2 };
+    const auto sk = split_merge_with(x, g, [] { return rs::quantile_sketch(64); });
+    const auto br = rs::brackets_for_ranks(sk, mid);
+    const auto sel = split_merge_with(x, g, [&] { return rs::selection_state(br); });
+    const double m = f32 ? static_cast<double>(static_cast<float>(sel.median())) : sel.median();
+    std::vector<double> dev(n);
+    for (std::size_t i = 0; i < n; ++i)
+        dev[i] = rs::mad_state::deviation(x[i], m, f32);
+    const auto sk2 = split_merge_with(dev, g, [] { return rs::quantile_sketch(64); });
+    const auto dbr = rs::brackets_for_ranks(sk2, mid);
+    const auto ms = split_merge_with(x, g, [&] { return rs::mad_state(m, dbr, f32); });
+    CHECK(ms.deviations().count() == n);
+    return { m, ms.mad(1.4826) };
+}
+} // namespace
+
+TEST_CASE("stream: the exact median and MAD in four passes (sketch brackets, mad_state)",
+    "[stream][selection][mad]")
+{
+    std::mt19937_64 g(2026);
+    for (std::size_t n : { 1u, 2u, 3u, 64u, 65u, 1000u, 20001u }) {
+        CAPTURE(n);
+        const auto x = mixed_values(n, static_cast<std::uint32_t>(n) + 11);
+        const auto [m, mad] = four_pass_mad(x, g);
+        CHECK(m == robstat::median(x));
+        CHECK(mad == robstat::mad(x, 1.4826));
+        std::vector<float> xf(n); // float32: ties, deviations in float
+        std::normal_distribution<double> z;
+        for (auto& v : xf)
+            v = static_cast<float>(std::round(z(g) * 40.0) / 8.0 + 1000.0);
+        const auto [mf, madf] = four_pass_mad(xf, g);
+        CHECK(static_cast<float>(mf) == robstat::median(xf));
+        CHECK(static_cast<float>(madf) == robstat::mad(xf, 1.4826));
+    }
+    // the sketch brackets hold every rank asked for, for every merge tree
+    const auto x = mixed_values(50000, 5);
+    auto s = x;
+    std::sort(s.begin(), s.end());
+    const std::vector<std::uint64_t> ranks { 0, 17, 5000, 24999, 25000, 49999 };
+    for (int trial = 0; trial < 4; ++trial) {
+        const auto sk = split_merge_with(x, g, [] { return rs::quantile_sketch(32); });
+        REQUIRE(sk.rank_error() > 0);
+        const auto sel = split_merge_with(
+            x, g, [&] { return rs::selection_state(rs::brackets_for_ranks(sk, ranks)); });
+        for (auto k : ranks)
+            CHECK(sel.order_statistic(k) == s[k]);
+    }
+    CHECK_THROWS_AS(rs::brackets_for_ranks(rs::quantile_sketch(32), { 0 }), std::invalid_argument);
+    {
+        rs::quantile_sketch few;
+        few.update(std::vector<double> { 1.0, 2.0 });
+        CHECK_THROWS_AS(rs::brackets_for_ranks(few, { 2 }), std::invalid_argument);
+    }
+    // bad centres, merges of different states, the byte format
+    CHECK_THROWS_AS(rs::mad_state(nan_d, { { 0.0, 1.0 } }), std::invalid_argument);
+    CHECK_THROWS_AS(rs::mad_state(inf_d, { { 0.0, 1.0 } }), std::invalid_argument);
+    CHECK_THROWS_AS(rs::mad_state(1e300, { { 0.0, 1.0 } }, true), std::invalid_argument);
+    rs::mad_state a(1.0, { { 0.0, 2.0 } }), b(1.0, { { 0.0, 2.0 } }, true);
+    CHECK_THROWS_AS(a.merge(b), std::invalid_argument);
+    CHECK_THROWS_AS(a.merge(rs::mad_state(1.5, { { 0.0, 2.0 } })), std::invalid_argument);
+    CHECK_THROWS_AS(a.merge(rs::mad_state(1.0, { { 0.0, 3.0 } })), std::invalid_argument);
+    a.update(std::vector<double> { 0.5, 1.0, 4.0, nan_d });
+    CHECK(a.count() == 4);
+    CHECK(std::isnan(a.mad(1.0)));
+    CHECK(a.mad(1.0, nan_policy::omit) == 0.5);
+    CHECK_THROWS_AS(a.mad(-1.0), std::invalid_argument);
+    check_bytes_validation(a);
+    b.update(std::vector<double> { 0.25, 3.0 });
+    check_bytes_validation(b);
 }
 
 TEST_CASE("stream: huber_step_state is exact and partition independent", "[stream][huber]")

@@ -14,7 +14,14 @@ import pytest
 import robstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from robstat.stream import HuberStepState, MomentsState, QuantileSketch, SelectionState, SumState
+from robstat.stream import (
+    HuberStepState,
+    MadState,
+    MomentsState,
+    QuantileSketch,
+    SelectionState,
+    SumState,
+)
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
 VALUES = st.lists(st.one_of(FINITE, st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, 1.0])),
@@ -333,6 +340,114 @@ def _brackets_for(xs: np.ndarray, ranks: list[int], rng: np.random.Generator
         else:
             out.append((lo, hi))
     return out
+
+
+def _parts(a: np.ndarray, data: st.DataObject) -> list[np.ndarray]:
+    return np.array_split(a, data.draw(st.integers(1, 8)))
+
+
+def _four_pass_mad(a: np.ndarray, data: st.DataObject, k: int = 16) -> tuple[float, MadState]:
+    """The exact median and MAD of a in four passes over random parts merged
+    in random trees: sketch, selection, sketch of the deviations, MadState."""
+    n = a.size
+    mid = [(n - 1) // 2, n // 2]
+    sk = _merge_tree([QuantileSketch(p, k=k) for p in _parts(a, data)], data)
+    br = sk.brackets(mid)
+    m = _merge_tree([SelectionState(br, p) for p in _parts(a, data)], data).median()
+    dev = [MadState.deviations_of(p, m, a.dtype) for p in _parts(a, data)]
+    dbr = _merge_tree([QuantileSketch(d, k=k) for d in dev], data).brackets(mid)
+    return m, _merge_tree([MadState(m, dbr, p, dtype=a.dtype) for p in _parts(a, data)], data)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(st.lists(st.one_of(st.floats(-1e300, 1e300), st.sampled_from([0.0, 1.0, 2.5])),
+                          min_size=1, max_size=300).map(lambda v: np.array(v)),
+                 st.lists(st.one_of(st.floats(-2.0**100, 2.0**100, width=32),
+                                    st.sampled_from([0.0, 1.0, 2.5])),
+                          min_size=1, max_size=300).map(lambda v: np.array(v, np.float32))),
+       st.data())
+def test_mad_state_four_passes_equal_robstat(a: np.ndarray, data: st.DataObject) -> None:
+    before = a.copy()
+    m, s = _four_pass_mad(a, data)
+    assert a.dtype == before.dtype and np.array_equal(a, before)
+    assert m == robstat.median(a)
+    assert s.dtype == a.dtype and s.center == m and s.count() == a.size
+    for scale in ("normal", 1.0, 0.5):
+        want = robstat.mad(a, scale=scale)
+        assert s.mad(scale=scale) == want and robstat.mad(a, center=m, scale=scale) == want
+    whole = MadState(m, s.deviations.brackets, a, dtype=a.dtype)
+    assert whole == s and whole.to_bytes() == s.to_bytes()
+    assert MadState.from_bytes(s.to_bytes()) == s and pickle.loads(pickle.dumps(s)) == s
+
+
+def test_mad_state_large_stream_with_sketch_error() -> None:
+    rng = np.random.default_rng(3)
+    a = np.concatenate([rng.standard_normal(60000), rng.standard_cauchy(2000), [np.inf, -np.inf]])
+    parts = np.array_split(a, 7)
+    n, mid = a.size, [(a.size - 1) // 2, a.size // 2]
+    sk = QuantileSketch(k=64)
+    for p in parts:
+        sk.merge(QuantileSketch(p, k=64))
+    assert sk.rank_error > 0
+    sel = SelectionState(sk.brackets(mid))
+    for p in parts:
+        sel.update(p)
+    m = sel.median()
+    dsk = QuantileSketch(k=64)
+    for p in parts:
+        dsk.update(MadState.deviations_of(p, m))
+    s = MadState(m, dsk.brackets(mid))
+    for p in parts:
+        s.merge(MadState(m, s.deviations.brackets, p))
+    assert s.count() == n and m == robstat.median(a) and s.mad() == robstat.mad(a)
+    assert sel.counts()[1][0] <= 4 * sk.rank_error + 1  # ranks k - 2e .. k + 2e at most
+
+
+def test_mad_state_nan_and_errors() -> None:
+    x = np.array([0.5, 1.0, 4.0, np.nan, 2.0])
+    s = MadState(1.0, [(0.0, 3.0)], x)
+    assert s.n_nan == 1 and s.count() == 5 and s.count(nan_policy="omit") == 4
+    assert math.isnan(s.mad())
+    assert s.mad(nan_policy="omit") == robstat.mad(x, center=1.0, nan_policy="omit")
+    with pytest.raises(ValueError, match="nan"):
+        s.mad(nan_policy="raise")
+    with pytest.raises(ValueError, match="nan"):
+        MadState(1.0, [(0.0, 3.0)], x, nan_policy="raise")
+    with pytest.raises(ValueError, match="rank"):
+        MadState(1.0, [(10.0, 11.0)], x).mad(nan_policy="omit")
+    with pytest.raises(ValueError, match="center"):
+        MadState(math.inf, [(0.0, 1.0)])
+    with pytest.raises(ValueError, match="center"):
+        MadState(1e300, [(0.0, 1.0)], dtype=np.float32)
+    with pytest.raises(ValueError, match="dtype"):
+        MadState(1.0, [(0.0, 1.0)], dtype=np.int64)
+    with pytest.raises(ValueError, match="scale"):
+        s.mad(scale=-1.0)
+    with pytest.raises(TypeError, match="brackets"):
+        MadState(1.0, [1.0, 2.0])
+    with pytest.raises(ValueError, match="different"):
+        s.merge(MadState(1.0, [(0.0, 3.0)], dtype=np.float32))
+    with pytest.raises(ValueError, match="different"):
+        s.merge(MadState(1.5, [(0.0, 3.0)]))
+    with pytest.raises(TypeError, match="MadState"):
+        s.merge(SelectionState([(0.0, 3.0)]))  # type: ignore[arg-type]
+    assert_damage_rejected(MadState, s.to_bytes())
+    assert_damage_rejected(MadState, MadState(2.0, [(0.0, 1.0)], [1.0, 2.5],
+                                              dtype=np.float32).to_bytes())
+    with pytest.raises(ValueError, match="from_bytes"):
+        MadState.from_bytes(SelectionState([(0.0, 3.0)], x).to_bytes())
+    sk = QuantileSketch(k=8)
+    with pytest.raises(ValueError, match="no value"):
+        sk.brackets([0])
+    sk.update([1.0, 2.0])
+    with pytest.raises(ValueError, match="count"):
+        sk.brackets([2])
+    with pytest.raises(ValueError, match="ranks"):
+        sk.brackets([-1])
+    assert sk.brackets(1) == [(2.0, 2.0)] and sk.brackets([1, 0]) == [(1.0, 1.0), (2.0, 2.0)]
+    f = np.array([1.0, 3.0])
+    assert MadState.deviations_of(f, 2.0).tolist() == [1.0, 1.0] and f.tolist() == [1.0, 3.0]
+    assert MadState.deviations_of(f, 2.0, np.float32).dtype == np.float32
 
 
 @pytest.mark.parametrize("x, trim", [

@@ -174,7 +174,14 @@ public:
                 throw std::invalid_argument("quantile_sketch.quantile: q must be in [0, 1]");
             if (n == 0)
                 return detail::quiet_nan;
-            const auto j = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1)));
+            return at_rank(static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1))));
+        }
+        /// Estimate of the value of 0-based rank j < n: the smallest value held
+        /// whose cumulative weight exceeds j, which lies between the exact order
+        /// statistics of ranks j - e and j + e (e = rank_error: every value below
+        /// it has an estimated rank <= j, so fewer than j + e + 1 true ones).
+        double at_rank(std::uint64_t j) const
+        {
             if (j == 0)
                 return min;
             if (j >= n - 1)

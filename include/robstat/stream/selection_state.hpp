@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "robstat/location.hpp"
+#include "robstat/stream/quantile_sketch.hpp"
 #include "robstat/stream/states.hpp"
 
 namespace robstat::stream {
@@ -248,6 +249,19 @@ public:
     std::vector<unsigned char> to_bytes() const
     {
         byte_writer w(type_tag);
+        write_fields(w);
+        return w.finish();
+    }
+    static selection_state from_bytes(const unsigned char* data, std::size_t size)
+    {
+        byte_reader r(data, size, type_tag, "selection_state");
+        selection_state s = read_fields(r);
+        r.done();
+        return s;
+    }
+    /// The fields of the byte format, also the tail of mad_state's.
+    void write_fields(byte_writer& w) const
+    {
         w.u64(br_.size());
         for (const auto& b : br_) {
             w.f64(b.lo);
@@ -267,11 +281,9 @@ public:
             w.u64(g.n);
             w.accumulator(g.sum);
         }
-        return w.finish();
     }
-    static selection_state from_bytes(const unsigned char* data, std::size_t size)
+    static selection_state read_fields(byte_reader& r)
     {
-        byte_reader r(data, size, type_tag, "selection_state");
         const std::size_t nb = r.count(16);
         if (nb == 0 || nb > max_brackets)
             r.fail("bracket count out of range");
@@ -308,7 +320,6 @@ public:
             if (g.n == 0 && !g.sum.is_zero())
                 r.fail("a gap holds a sum but no values");
         }
-        r.done();
         std::uint64_t total = s.below_, prev = total;
         bool ok = (total += s.above_) >= prev;
         for (std::size_t j = 0; ok && j < nb; ++j) {
@@ -373,5 +384,33 @@ private:
     std::vector<gap> gaps_;
     std::uint64_t below_ = 0, above_ = 0, nan_ = 0;
 };
+
+/// Brackets, from pass 1's sketch of the same values, that hold the values of
+/// the given 0-based ranks (among the non-NaN values): [v(k - e), v(k + e)]
+/// with v the sketch's at_rank and e its certified rank_error, clamped to
+/// [0, n - 1] (the exact min and max), overlapping ones joined. The selection
+/// state of pass 2 then knows every one of those ranks exactly.
+inline std::vector<selection_state::bracket> brackets_for_ranks(
+    const quantile_sketch& sketch, std::vector<std::uint64_t> ranks)
+{
+    const quantile_sketch::view v = sketch.make_view(nan_policy::omit);
+    if (v.n == 0)
+        throw std::invalid_argument("brackets_for_ranks: the sketch holds no value");
+    const std::uint64_t e = sketch.rank_error();
+    std::sort(ranks.begin(), ranks.end());
+    std::vector<selection_state::bracket> out;
+    for (const std::uint64_t k : ranks) {
+        if (k >= v.n)
+            throw std::invalid_argument("brackets_for_ranks: rank " + std::to_string(k)
+                + " is not below the count " + std::to_string(v.n));
+        const double lo = v.at_rank(k > e ? k - e : 0);
+        const double hi = v.at_rank(k + e < v.n - 1 ? k + e : v.n - 1);
+        if (!out.empty() && !(out.back().hi < lo))
+            out.back().hi = std::max(out.back().hi, hi);
+        else
+            out.push_back({ lo, hi });
+    }
+    return out;
+}
 
 } // namespace robstat::stream

@@ -15,8 +15,9 @@ accumulator), so every result is identical, bit for bit, whatever the order of
 the values and however they were split into parts and merged. QuantileSketch
 is a compactor sketch with a certified rank-error bound; SelectionState is the
 pass-2 state of the exact two-pass selection (exact order statistics, trimmed
-and winsorized means); HuberStepState gives one exact Newton step of Huber's
-fixed-scale M-estimator.
+and winsorized means), with its brackets from ``QuantileSketch.brackets``;
+MadState is the same for the deviations from a known centre (the exact MAD);
+HuberStepState gives one exact Newton step of Huber's fixed-scale M-estimator.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._api import _as_float_array, _check_policy, _trim_pair
+from ._api import MAD_NORMAL_SCALE, _as_float_array, _check_policy, _scale_value, _trim_pair
 
-__all__ = ["HuberStepState", "MomentsState", "QuantileSketch", "SelectionState", "SumState"]
+__all__ = ["HuberStepState", "MadState", "MomentsState", "QuantileSketch", "SelectionState",
+           "SumState"]
 
 _S = TypeVar("_S", bound="_State")
 
@@ -289,6 +291,17 @@ class QuantileSketch(_State):
         r = self.rank(x, nan_policy=policy)
         return r / n if n else r * math.nan
 
+    def brackets(self, ranks: Any) -> list[tuple[float, float]]:
+        """Brackets for a :class:`SelectionState` (or :class:`MadState`) of the
+        same values that hold the values of the given 0-based `ranks` among the
+        non-NaN values: ``[v(k - e), v(k + e)]`` for each rank ``k``, ``v`` the
+        sketch's estimate at a rank and ``e`` the certified ``rank_error``
+        (so the state of pass 2 always knows those ranks), overlapping ones
+        joined. ValueError when the sketch is empty or a rank is not below
+        the count."""
+        ks = _ranks(ranks)
+        return [tuple(b) for b in self._impl.brackets(ks)]
+
     def min(self, *, nan_policy: str = "propagate") -> float:
         """The smallest value, exact (NaN when empty)."""
         return float(self._impl.min(_check_policy(nan_policy)))
@@ -320,11 +333,7 @@ class SelectionState(_State):
 
     def __init__(self, brackets: Any, values: npt.ArrayLike | None = None, *,
                  nan_policy: str = "propagate") -> None:
-        try:
-            pairs = [(float(lo), float(hi)) for lo, hi in brackets]
-        except (TypeError, ValueError) as e:
-            raise TypeError("brackets must be a sequence of (lo, hi) pairs of numbers") from e
-        self._impl = _core._SelectionState(pairs)
+        self._impl = _core._SelectionState(_bracket_pairs(brackets))
         if values is not None:
             self.update(values, nan_policy=nan_policy)
 
@@ -372,6 +381,98 @@ class SelectionState(_State):
 
     def __repr__(self) -> str:
         return f"SelectionState(brackets={len(self.brackets)}, count={self.count()})"
+
+
+class MadState(_State):
+    """The last pass of the exact MAD: a :class:`SelectionState` of the
+    deviations ``|x - center|``.
+
+    Each deviation is computed as :func:`robstat.mad` computes it: in
+    float64, or with ``dtype=np.float32`` in float32 (``center`` rounded to
+    float32 first), as for float32 data. ``brackets`` bracket the wanted
+    ranks of the deviations, e.g. ``QuantileSketch(MadState.deviations_of(x,
+    center, dtype)).brackets([(n - 1) // 2, n // 2])`` over the same values.
+    Merged, ``mad(scale=...)`` equals ``robstat.mad(x, center=center,
+    scale=...)`` bit for bit; with ``center`` the exact median (from a
+    :class:`SelectionState`), ``robstat.mad(x)``. A median rank outside the
+    brackets raises ValueError (widen them), never a wrong value.
+    """
+
+    _impl_type = _core._MadState
+    __slots__ = ()
+
+    def __init__(self, center: float, brackets: Any, values: npt.ArrayLike | None = None, *,
+                 dtype: Any = np.float64, nan_policy: str = "propagate") -> None:
+        self._impl = _core._MadState(float(center), _bracket_pairs(brackets),
+                                     _working_float32(dtype))
+        if values is not None:
+            self.update(values, nan_policy=nan_policy)
+
+    @staticmethod
+    def deviations_of(values: npt.ArrayLike, center: float, dtype: Any = np.float64
+                      ) -> np.ndarray:
+        """``|values - center|`` as a MadState computes them (flattened, in
+        `dtype`): what pass 3's sketch must see so that its brackets hold them."""
+        f32 = _working_float32(dtype)
+        a, _ = _as_float_array(values, "values")
+        d = _core._MadState.deviation_of(np.ascontiguousarray(a, dtype=np.float64).reshape(-1),
+                                          float(center), f32)
+        return d.astype(np.float32) if f32 else d
+
+    @property
+    def center(self) -> float:
+        return float(self._impl.center())
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The working dtype of the deviations."""
+        return np.dtype(np.float32 if self._impl.float32() else np.float64)
+
+    @property
+    def deviations(self) -> SelectionState:
+        """The selection state of the deviations (a copy)."""
+        s = SelectionState.__new__(SelectionState)
+        s._impl = self._impl.deviations()
+        return s
+
+    def mad(self, *, scale: str | float = "normal", nan_policy: str = "propagate") -> float:
+        """``scale`` times the median deviation (``"normal"``: 1.4826...,
+        R's ``mad()``), rounded to the working dtype as :func:`robstat.mad`."""
+        return float(self._impl.mad(_scale_value(scale, MAD_NORMAL_SCALE),
+                                    _check_policy(nan_policy)))
+
+    def __repr__(self) -> str:
+        return (f"MadState(center={self.center!r}, dtype={self.dtype.name}, "
+                f"brackets={len(self.deviations.brackets)}, count={self.count()})")
+
+
+def _working_float32(dtype: Any) -> bool:
+    """True for float32, False for float64; ValueError otherwise."""
+    try:
+        d = np.dtype(dtype)
+    except TypeError as e:
+        raise ValueError(f"dtype must be float64 or float32 (got {dtype!r})") from e
+    if d not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"dtype must be float64 or float32 (got {d})")
+    return bool(d == np.dtype(np.float32))
+
+
+def _bracket_pairs(brackets: Any) -> list[tuple[float, float]]:
+    try:
+        return [(float(lo), float(hi)) for lo, hi in brackets]
+    except (TypeError, ValueError) as e:
+        raise TypeError("brackets must be a sequence of (lo, hi) pairs of numbers") from e
+
+
+def _ranks(ranks: Any) -> list[int]:
+    """A rank or a sequence of ranks: ints >= 0."""
+    items = [ranks] if np.ndim(ranks) == 0 else list(np.asarray(ranks, dtype=object).reshape(-1))
+    out = []
+    for r in items:
+        if isinstance(r, (bool, np.bool_)) or not isinstance(r, (int, np.integer)) or r < 0:
+            raise ValueError(f"ranks must be ints >= 0 (got {r!r})")
+        out.append(int(r))
+    return out
 
 
 class HuberStepState(_State):
