@@ -84,17 +84,12 @@ namespace detail {
         W center {}, denom {}, threshold {};
     };
 
-    template <class Arch, class T>
-    fences<result_t<T>> mad_fences(
-        strided_span<const T> x, double t, nan_policy p, workspace<result_t<T>>& ws)
+    /// The mad rule's fences from the median and the raw MAD (in W): exactly
+    /// the operations of zscore_lane (robust_zscore), so the same z, bit for bit.
+    /// Also what robstat.dask.aggregate labels by.
+    template <class W> fences<W> mad_fences_from(W med, double raw_mad, double t) noexcept
     {
-        using W = result_t<T>;
         fences<W> f;
-        // exactly the operations of zscore_lane (robust_zscore): the same z, bit for bit
-        const W med = median_lane<Arch>(x, p, ws);
-        if (med != med)
-            return f;
-        const double raw_mad = mad_lane<Arch>(x, nullptr, 1.0, p, ws);
         f.ok = true;
         f.by_zscore = true;
         f.center = med;
@@ -105,6 +100,29 @@ namespace detail {
         f.upper = static_cast<W>(
             static_cast<double>(med) + rounded_product(t, static_cast<double>(f.denom)));
         return f;
+    }
+
+    /// Tukey's fences from the linear quartiles (R: stats[2] - coef * iqr,
+    /// stats[4] + coef * iqr).
+    template <class W> fences<W> iqr_fences_from(double q1, double q3, double k) noexcept
+    {
+        fences<W> f;
+        f.ok = true;
+        const double iqr = q3 - q1;
+        f.lower = static_cast<W>(q1 - rounded_product(k, iqr));
+        f.upper = static_cast<W>(q3 + rounded_product(k, iqr));
+        return f;
+    }
+
+    template <class Arch, class T>
+    fences<result_t<T>> mad_fences(
+        strided_span<const T> x, double t, nan_policy p, workspace<result_t<T>>& ws)
+    {
+        using W = result_t<T>;
+        const W med = median_lane<Arch>(x, p, ws);
+        if (med != med)
+            return {};
+        return mad_fences_from<W>(med, mad_lane<Arch>(x, nullptr, 1.0, p, ws), t);
     }
 
     template <class Arch, class T>
@@ -128,10 +146,7 @@ namespace detail {
             });
         if (!f.ok)
             return f;
-        const double iqr = q3 - q1; // R: stats[2] - coef * iqr, stats[4] + coef * iqr
-        f.lower = static_cast<W>(q1 - rounded_product(k, iqr));
-        f.upper = static_cast<W>(q3 + rounded_product(k, iqr));
-        return f;
+        return iqr_fences_from<W>(q1, q3, k);
     }
 
     template <class Arch, class T>

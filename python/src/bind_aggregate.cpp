@@ -134,4 +134,35 @@ ROBSTAT_GLUE_PART(bind_aggregate)
         py::arg("lower"), py::arg("upper"), py::arg("by_count"), py::arg("threshold"),
         py::arg("confidence"), py::arg("ci"), py::arg("n_boot"), py::arg("seed"), py::arg("nan"),
         py::arg("workers") = 1);
+
+    // for robstat.dask.aggregate, which computes the statistics exactly over blocks: the
+    // rule's fences from them, and Student's t quantile, as aggregate_lane forms them
+    m.def(
+        "aggregate_rule_fences",
+        [](const std::string& method, std::optional<double> threshold, double a, double b,
+            bool float32) {
+            robstat::aggregate_params p;
+            p.method = robstat::parse_aggregate_method(method);
+            p.threshold = threshold ? *threshold : std::numeric_limits<double>::quiet_NaN();
+            robstat::detail::validate_aggregate(p);
+            const double t = robstat::detail::aggregate_threshold(p);
+            auto out = [&](auto f) {
+                return py::make_tuple(static_cast<double>(f.lower), static_cast<double>(f.upper),
+                    static_cast<double>(f.center), static_cast<double>(f.denom),
+                    static_cast<double>(f.threshold), t);
+            };
+            if (p.method == robstat::aggregate_method::mad)
+                return float32
+                    ? out(robstat::detail::mad_fences_from<float>(static_cast<float>(a), b, t))
+                    : out(robstat::detail::mad_fences_from<double>(a, b, t));
+            if (p.method == robstat::aggregate_method::iqr)
+                return float32 ? out(robstat::detail::iqr_fences_from<float>(a, b, t))
+                               : out(robstat::detail::iqr_fences_from<double>(a, b, t));
+            throw std::invalid_argument("aggregate_rule_fences: method mad or iqr");
+        },
+        py::arg("method"), py::arg("threshold"), py::arg("a"), py::arg("b"), py::arg("float32"));
+    m.def(
+        "t_critical",
+        [](double df, double confidence) { return robstat::detail::t_critical(df, confidence); },
+        py::arg("df"), py::arg("confidence"));
 }

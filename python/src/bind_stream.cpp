@@ -75,6 +75,9 @@ template <class S> void bind_summing(py::class_<S>& c)
                 return s.sum(robstat::parse_nan_policy(nan));
             },
             py::arg("nan"))
+        .def(
+            "add_copies", [](S& s, double v, std::uint64_t k) { s.add_copies(v, k); },
+            py::arg("value"), py::arg("count"))
         .def_static(
             "of_lanes",
             [](const py::array_t<double, py::array::c_style>& v, const std::string& nan) {

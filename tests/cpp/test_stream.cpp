@@ -605,6 +605,32 @@ TEST_CASE("stream: the exact median and MAD in four passes (sketch brackets, mad
     check_bytes_validation(b);
 }
 
+TEST_CASE("stream: add_copies equals k updates", "[stream]")
+{
+    for (double v : { 1.5, -0.0, 0x1p-1074, 1e308, -0.1, inf_d, -inf_d, nan_d })
+        for (std::uint64_t k : { 0u, 1u, 2u, 7u, 1000u, 4097u }) {
+            CAPTURE(v, k);
+            const std::vector<double> copies(k, v);
+            rs::sum_state s, s_ref;
+            s.update(std::vector<double> { 2.0 });
+            s_ref = s;
+            s.add_copies(v, k);
+            s_ref.update(copies);
+            CHECK(s == s_ref);
+            CHECK(s.to_bytes() == s_ref.to_bytes());
+            rs::moments_state m, m_ref;
+            m.add_copies(v, k);
+            m_ref.update(copies);
+            CHECK(m == m_ref);
+            CHECK(m.to_bytes() == m_ref.to_bytes());
+        }
+    rs::moments_state big;
+    big.add_copies(3.0, std::uint64_t(1) << 62);
+    CHECK(big.count() == std::uint64_t(1) << 62);
+    CHECK(big.sum() == 0x3p62);
+    CHECK(big.var() == 0.0);
+}
+
 TEST_CASE("stream: huber_step_state is exact and partition independent", "[stream][huber]")
 {
     std::mt19937_64 g(5);

@@ -4,6 +4,7 @@ single-process state whatever the chunking, along every axis."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -439,3 +440,155 @@ def test_dask_series_and_groupby(client) -> None:  # type: ignore[no-untyped-def
         rd.groupby_aggregate(ddf, "g", "v", "sort")
     with pytest.raises(ValueError, match="trim"):
         rd.groupby_aggregate(ddf, "g", "v", "trimmed_mean", trim=0.7)
+
+
+# ---- aggregate ------------------------------------------------------------------------
+
+AGG_CASES = (("trim", {}), ("trim", {"trim": (0.05, 0.2)}), ("trim", {"ntrim": (7, 7)}),
+             ("trim", {"trim": 0.25}), ("mad", {}), ("mad", {"threshold": 2.0}), ("iqr", {}),
+             ("iqr", {"threshold": 3.0}), ("trim", {"ci": "none"}))
+
+
+def aggregate_data(seed: int) -> np.ndarray:
+    """Two populations and rounded values: many ties at every cut."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.normal(10, 2, 3000), rng.normal(40, 1, 50),
+                        np.round(rng.normal(0, 3, 200))])
+    rng.shuffle(x)
+    return np.round(x * 4) / 4
+
+
+def ulps_apart(a: float, b: float, dtype: Any) -> float:
+    if (math.isnan(a) and math.isnan(b)) or (math.isinf(b) and a == b):
+        return 0.0
+    eps = float(np.finfo(dtype).eps)
+    return abs(a - b) / (eps * abs(b)) if b else abs(a - b)
+
+
+def check_aggregate(x: np.ndarray, chunks: Any, method: str, kw: dict[str, Any]) -> Any:
+    """rd.aggregate against robstat.aggregate: labels, counts and cut points equal;
+    the centre and (trim) scale and interval within an ulp of the working dtype, the
+    fence methods' scale equal. Returns the result's statistics (to compare chunkings)."""
+    import warnings
+
+    import robstat
+
+    with warnings.catch_warnings(record=True) as w_want:
+        warnings.simplefilter("always")
+        want = robstat.aggregate(x, method=method, **kw)
+    with warnings.catch_warnings(record=True) as w_got:
+        warnings.simplefilter("always")
+        got = rd.aggregate(da.from_array(x, chunks=chunks), method=method, **kw)
+    assert [w.category for w in w_got] == [w.category for w in w_want], (method, kw)
+    assert isinstance(got.labels, da.Array) and got.labels.shape == x.shape
+    labels = got.labels.compute()
+    assert labels.dtype == np.int8 and np.array_equal(labels, want.labels), (method, kw)
+    assert (got.n, got.n_kept, got.n_low, got.n_high) == (want.n, want.n_kept, want.n_low,
+                                                          want.n_high)
+    # (equal values; a cut at a tie of 0.0 and -0.0 may carry either sign on one machine)
+    for g, w in ((got.lower_cut, want.lower_cut), (got.upper_cut, want.upper_cut)):
+        assert g == w or (g != g and w != w), (method, kw, g, w)
+    work = np.float32 if x.dtype == np.float32 else np.float64
+    for g, w in ((got.center, want.center), (got.scale, want.scale), (got.ci[0], want.ci[0]),
+                 (got.ci[1], want.ci[1])):
+        assert ulps_apart(g, w, work) <= 1.0, (method, kw, g, w)
+    assert got.method == want.method and got.confidence == want.confidence
+    assert np.array_equal(got.kept.compute(), want.kept)
+    return (got.center, got.scale, *got.ci, got.lower_cut, got.upper_cut)
+
+
+def test_aggregate_every_chunking() -> None:
+    import dask
+
+    with dask.config.set(scheduler="sync"):
+        for seed in (1, 2):
+            x = aggregate_data(seed)
+            for dtype in (np.float64, np.float32):
+                xx = x.astype(dtype)
+                for method, kw in AGG_CASES:
+                    results = [check_aggregate(xx, c, method, kw) for c in (3250, 1000, 777, 97)]
+                    # exact states: identical, bit for bit, whatever the chunking
+                    assert all(all(map(same, r, results[0])) for r in results[1:]), (method, kw)
+        ints = (aggregate_data(3) * 4).astype(np.int64)  # integers compute in float64
+        for method, kw in AGG_CASES[:5]:
+            check_aggregate(ints, 500, method, kw)
+
+
+def test_aggregate_on_the_cluster(client) -> None:  # type: ignore[no-untyped-def]
+    import robstat
+
+    x = aggregate_data(4)
+    for method, kw in AGG_CASES[:7]:
+        check_aggregate(x, 333, method, kw)
+    r = rd.aggregate(da.from_array(x, chunks=500), method="mad")
+    assert r.outliers(top=15) == robstat.aggregate(x, method="mad").outliers(top=15)
+    assert json.dumps(r.to_dict(labels=True)) == json.dumps(  # (NaN != NaN in a dict)
+        robstat.aggregate(x, method="mad").to_dict(labels=True))
+
+
+def test_aggregate_edge_cases() -> None:
+    import dask
+    import robstat
+
+    with dask.config.set(scheduler="sync"):
+        cases = [np.full(50, 2.5), np.array([1.0]), np.array([1.0, 2.0]),
+                 np.array([1.0, 1.0, 1.0, 5.0, -3.0, 1.0]),
+                 np.array([-np.inf, 1.0, 2.0, 3.0, np.inf, 2.0, 2.0]),
+                 np.array([-np.inf, np.inf]), np.array([0.0, -0.0, 0.0, 1e300, -1e300])]
+        for x in cases:
+            for method, kw in AGG_CASES + (("trim", {"ntrim": (40, 40)}),):
+                for chunks in (x.size, 1, 3):
+                    check_aggregate(x, chunks, method, kw)
+        # NaN under every policy, empty input, 2-d input
+        x = aggregate_data(5)
+        x[[3, 100, 2000]] = np.nan
+        for method, kw in AGG_CASES[:7]:
+            check_aggregate(x, 800, method, {**kw, "nan_policy": "omit"})
+            check_aggregate(x, 800, method, kw)  # propagate: nothing cut, NaN statistics
+            with pytest.raises(ValueError, match="nan"):
+                rd.aggregate(da.from_array(x, chunks=800), method=method, nan_policy="raise", **kw)
+        with pytest.warns(robstat.SmallSampleWarning):
+            e = rd.aggregate(da.from_array(np.zeros(0), chunks=1))
+        assert e.n == 0 and math.isnan(e.center) and e.labels.shape == (0,)
+        m = aggregate_data(6)[:3000].reshape(60, 50)
+        for method, kw in AGG_CASES[:7]:
+            check_aggregate(m, (17, 20), method, kw)
+        r = rd.aggregate(da.from_array(m, chunks=(17, 20)), method="trim")
+        assert r.outliers() == robstat.aggregate(m, method="trim").outliers()
+
+
+def test_aggregate_errors() -> None:
+    d = da.from_array(np.arange(10.0), chunks=3)
+    for method in ("adjbox", "sigma_clip", "huber", "fit"):
+        with pytest.raises(ValueError, match="supports the methods"):
+            rd.aggregate(d, method=method)
+    with pytest.raises(ValueError, match="bootstrap"):
+        rd.aggregate(d, ci="bootstrap")
+    with pytest.raises(ValueError, match="trim"):
+        rd.aggregate(d, method="mad", trim=0.2)
+    with pytest.raises(ValueError, match="trim"):
+        rd.aggregate(d, trim=0.7)
+    with pytest.raises(ValueError, match="threshold"):
+        rd.aggregate(d, method="mad", threshold=-1.0)
+    with pytest.raises(ValueError, match="confidence"):
+        rd.aggregate(d, confidence=1.5)
+    with pytest.raises(TypeError):
+        rd.aggregate(d, weights=np.ones(10))  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="top"):
+        rd.aggregate(d).outliers(top=-1)
+
+
+def test_aggregate_of_a_dask_series() -> None:
+    import dask
+    import robstat
+
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    v = aggregate_data(7)
+    s = dd.from_pandas(pd.Series(v), npartitions=4)
+    with dask.config.set(scheduler="sync"):
+        for method in rd.AGGREGATE_METHODS:
+            got, want = rd.aggregate(s, method=method), robstat.aggregate(v, method=method)
+            assert np.array_equal(got.labels.compute(), want.labels)
+            assert (got.n_low, got.n_high, got.center) == (want.n_low, want.n_high, want.center)
+

@@ -607,3 +607,27 @@ def test_new_states_take_any_layout_and_float32() -> None:
             # NaN is counted at update; the result's policy decides (docs/streaming.md)
             n_nan = np.count_nonzero(np.isnan(v))
             assert s.count() == v.size and s.count(nan_policy="omit") == v.size - n_nan
+
+
+@pytest.mark.parametrize("cls", [SumState, MomentsState])
+def test_add_copies_equals_repeated_update(cls: type) -> None:
+    for v in (1.5, -0.0, 0.0, 1e308, -5e-324, 0.1, math.inf, -math.inf, math.nan):
+        for k in (0, 1, 2, 3, 1000, 4097):
+            got = cls([2.0, -1.0]).add_copies(v, k)
+            want = cls([2.0, -1.0]).update(np.full(k, v))
+            assert got == want and got.to_bytes() == want.to_bytes(), (v, k)
+    big = cls().add_copies(0.1, 2**40 + 3)  # far more copies than could be materialised
+    assert big.count() == 2**40 + 3
+    assert big.sum() == float(Fraction(0.1) * (2**40 + 3))
+    if cls is MomentsState:
+        assert big.mean() == 0.1 and big.var() == 0.0 and big.min() == big.max() == 0.1
+    s = cls([1.0])
+    with pytest.raises(ValueError, match="count"):
+        s.add_copies(1.0, -1)
+    with pytest.raises(ValueError, match="count"):
+        s.add_copies(1.0, True)
+    with pytest.raises(TypeError, match="value"):
+        s.add_copies("1", 2)
+    with pytest.raises(ValueError, match="nan"):
+        s.add_copies(math.nan, 2, nan_policy="raise")
+    assert s == cls([1.0])  # unchanged by the rejected calls

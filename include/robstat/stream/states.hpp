@@ -101,6 +101,15 @@ namespace detail {
         a.add_product(c, static_cast<double>(n >> 32), shift + 32);
     }
 
+    /// f(i) for each set bit i of k: k copies of a value v are the exact
+    /// multiples v 2^i (so k copies cost 64 additions at most).
+    template <class F> void for_each_bit(std::uint64_t k, F&& f)
+    {
+        for (int i = 0; i < 64; ++i)
+            if ((k >> i) & 1)
+                f(i);
+    }
+
     /// -1, 0 or +1: the sign of the exact value held.
     inline int sign_of(const product_accumulator& a)
     {
@@ -200,6 +209,20 @@ public:
             ++special_.neg_inf;
         }
     }
+    /// k copies of v at once: the same state as k calls of add(v).
+    void add_copies(double v, std::uint64_t k)
+    {
+        if (std::isfinite(v)) {
+            detail::for_each_bit(k, [&](int i) { sum_.add(v, i); });
+            n_ += k;
+        } else if (v != v) {
+            special_.nan += k;
+        } else if (v > 0) {
+            special_.pos_inf += k;
+        } else {
+            special_.neg_inf += k;
+        }
+    }
     void merge(const sum_state& o)
     {
         sum_.add(o.sum_);
@@ -282,6 +305,30 @@ public:
             ++special_.pos_inf;
         } else {
             ++special_.neg_inf;
+        }
+    }
+    /// k copies of v at once: the same state as k calls of add(v).
+    void add_copies(double v, std::uint64_t k)
+    {
+        if (k == 0)
+            return;
+        if (v != v) {
+            special_.nan += k;
+            return;
+        }
+        add(v); // (min, max and the kind of v), then the other k - 1
+        if (--k == 0)
+            return;
+        if (std::isfinite(v)) {
+            detail::for_each_bit(k, [&](int i) {
+                s1_.add(v, i);
+                s2_.add_product(v, v, i);
+            });
+            n_ += k;
+        } else if (v > 0) {
+            special_.pos_inf += k;
+        } else {
+            special_.neg_inf += k;
         }
     }
     void merge(const moments_state& o)

@@ -66,21 +66,27 @@ def _report(x: np.ndarray, labels: np.ndarray, positions: np.ndarray | None,
     if cut.size == 0:
         return []
     finite = x[~np.isnan(x)] if x.dtype.kind == "f" else x
-    med = float(median(finite))
-    s = float(mad(finite))
-    vals = x[cut].astype(np.float64)
+    pos = cut if positions is None else positions[cut]
+    return _ranked_cut(x[cut], pos, labels[cut] < 0, float(median(finite)), float(mad(finite)),
+                       top, shape)
+
+
+def _ranked_cut(values: np.ndarray, pos: np.ndarray, low: np.ndarray, med: float, s: float,
+                top: int | None, shape: tuple[int, ...]) -> list[CutValue]:
+    """The report of cut values (their flat positions pos in an input of `shape`, low: True
+    for the low side), with robust z-scores from the median med and MAD s of the values
+    used; most extreme first, then by position."""
+    vals = values.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (vals - med) / s if s > 0 else np.where(vals > med, np.inf, -np.inf)
-    order = np.lexsort((cut, -np.abs(z)))  # most extreme first, then by position
+    order = np.lexsort((pos, -np.abs(z)))
     if top is not None:
         order = order[:top]
-    pos = cut if positions is None else positions[cut]
     out = []
     for k in order:
         p = int(pos[k])
         index: Any = p if len(shape) <= 1 else tuple(int(i) for i in np.unravel_index(p, shape))
-        out.append(CutValue(index, float(vals[k]), float(z[k]),
-                            "low" if labels[cut[k]] < 0 else "high"))
+        out.append(CutValue(index, float(vals[k]), float(z[k]), "low" if low[k] else "high"))
     return out
 
 

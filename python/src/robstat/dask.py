@@ -17,7 +17,10 @@ them. The order statistics are exact and the results are computed from them
 with the single-machine arithmetic, so they equal the robstat functions on the
 computed array (the trimmed mean is the correctly rounded kept sum over the
 count, within an ulp of robstat's). ``robust_zscore`` and ``modified_zscore``
-take the exact median and MAD, then score the blocks lazily. With an ``axis``
+take the exact median and MAD, then score the blocks lazily. ``aggregate``
+(methods ``trim``, ``mad``, ``iqr``) cuts at exact order statistics and
+fences, labels the blocks lazily and holds the kept values' moments exactly.
+With an ``axis``
 these functions rechunk the reduced axes whole and run the single-machine
 function on each block (exact; the data move). Dask Series are accepted, and
 ``groupby_aggregate`` gives exact per-group statistics of a dask DataFrame.
@@ -32,12 +35,14 @@ from typing import Any, cast
 import numpy as np
 
 from . import _core
+from ._aggregate import Aggregate as _Aggregate
 from ._api import SmallSampleWarning, _check_policy, _trim_pair
 from .stream import MomentsState, SumState
 
-__all__ = ["GROUP_FUNCS", "count", "groupby_aggregate", "mad", "max", "mean", "median", "min",
-           "modified_zscore", "moments", "quantile", "robust_zscore", "std", "sum",
-           "trimmed_mean", "var", "winsorized_mean"]
+__all__ = ["AGGREGATE_METHODS", "GROUP_FUNCS", "DaskAggregate", "aggregate", "count",
+           "groupby_aggregate", "mad", "max", "mean", "median", "min", "modified_zscore",
+           "moments", "quantile", "robust_zscore", "std", "sum", "trimmed_mean", "var",
+           "winsorized_mean"]
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -587,11 +592,12 @@ def _abs_dev(block: np.ndarray, work: np.dtype, c: float) -> np.ndarray:
     return dev
 
 
-def _raw_mad(arr: Any, policy: str, center: float | None, work: np.dtype
-             ) -> tuple[float, float] | None:
+def _raw_mad(arr: Any, policy: str, center: float | None, work: np.dtype,
+             plan: _Plan | None = None) -> tuple[float, float] | None:
     """(centre, unscaled MAD) of all the values in the working dtype; None when
-    the NaN policy makes them NaN."""
-    plan = _two_pass(arr, policy, stacklevel=5)
+    the NaN policy makes them NaN. `plan`: pass 1 of `arr`, when already made."""
+    if plan is None:
+        plan = _two_pass(arr, policy, stacklevel=5)
     if plan is None:
         return None
     c = float(work.type(center)) if center is not None else _select_quantile(plan, 0.5, "median")
@@ -687,6 +693,279 @@ def modified_zscore(x: Any, *, axis: Any = None, nan_policy: str = "propagate") 
     from . import _api
 
     return _zscore(x, axis, nan_policy, 0.6745, 1.0, _api.modified_zscore)
+
+
+# ---- aggregate -------------------------------------------------------------------
+
+AGGREGATE_METHODS = ("trim", "mad", "iqr")
+"""The methods of :func:`aggregate` (those whose statistics are exact order
+statistics and sums; see docs/streaming.md for the others)."""
+
+
+class DaskAggregate(_Aggregate):
+    """:class:`robstat.Aggregate` of a dask array: the statistics computed,
+    ``labels`` a lazy int8 dask array of the input's shape. ``outliers()``
+    computes the cut values (and the median and MAD for their z-scores)."""
+
+    @property
+    def kept(self) -> Any:
+        """True for the values kept (label 0 and not NaN), lazily."""
+        import dask.array as da
+
+        keep = self.labels == 0
+        if self._x is not None and self._x.dtype.kind == "f":
+            keep = keep & ~da.isnan(self._x)
+        return keep
+
+    def outliers(self, top: int | None = None) -> list[Any]:
+        import operator
+
+        import dask.array as da
+        from dask.base import compute
+
+        from ._aggregate import _ranked_cut
+
+        if top is not None:
+            top = operator.index(top)
+            if top < 0:
+                raise ValueError(f"top must be >= 0 (got {top})")
+        if self.n_low + self.n_high == 0:
+            return []
+        x = cast(Any, self._x).reshape(-1)
+        lab = self.labels.reshape(-1)
+        pos = np.asarray(da.flatnonzero(lab).compute())
+        vals, sides = compute(x[pos], lab[pos])  # type: ignore[no-untyped-call]
+        med = float(median(x, nan_policy="omit"))
+        s = float(mad(x, nan_policy="omit"))
+        return _ranked_cut(np.asarray(vals), pos, np.asarray(sides) < 0, med, s, top,
+                           tuple(self.labels.shape))
+
+    def to_dict(self, labels: bool = False) -> dict[str, Any]:
+        d = _Aggregate.to_dict(self, False)
+        if labels:
+            d["labels"] = np.asarray(cast(Any, self.labels).compute()).tolist()
+        return d
+
+
+def _trim_block(block: np.ndarray, work: np.dtype, lo: float, hi: float
+                ) -> tuple[MomentsState, int, int, int, int]:
+    """(moments of the values strictly between lo and hi; counts of the values
+    < lo, == lo, == hi, > hi), compared in the working dtype as robstat does."""
+    v = np.asarray(block).astype(work, copy=False)
+    lo_w, hi_w = work.type(lo), work.type(hi)
+    inside = v[(v > lo_w) & (v < hi_w)]
+    return (MomentsState(inside), int(np.count_nonzero(v < lo_w)),
+            int(np.count_nonzero(v == lo_w)), int(np.count_nonzero(v == hi_w)),
+            int(np.count_nonzero(v > hi_w)))
+
+
+def _trim_labels(block: np.ndarray, work: np.dtype, lo: float, hi: float, cut_lo: list[int],
+                 cut_hi: list[int], block_info: Any = None) -> np.ndarray:
+    """The trim labels of one block: -1 below lo, +1 above hi, and of the ties at
+    a cut the block's share of the first occurrences (low) / last ones (high)."""
+    k = block_info[0]["chunk-location"][0] if block_info else 0
+    v = np.asarray(block).astype(work, copy=False)
+    lo_w, hi_w = work.type(lo), work.type(hi)
+    lab: np.ndarray = (v > hi_w).astype(np.int8) - (v < lo_w).astype(np.int8)
+    if cut_lo[k]:
+        lab[np.flatnonzero(v == lo_w)[:cut_lo[k]]] = -1
+    if cut_hi[k]:
+        lab[np.flatnonzero(v == hi_w)[-cut_hi[k]:]] = 1
+    return lab
+
+
+def _fence_labels(block: np.ndarray, work: np.dtype, f: tuple[float, ...], by_z: bool
+                  ) -> np.ndarray:
+    """The fence rule's labels in the working dtype, robstat's comparisons
+    (mad: z = (x - center) / denom against the threshold; iqr: the fences)."""
+    v = np.asarray(block).astype(work, copy=False)
+    lower, upper, center, denom, thr = (work.type(c) for c in f[:5])
+    with np.errstate(all="ignore"):
+        if by_z:
+            z = (v - center) / denom
+            lab: np.ndarray = (z > thr).astype(np.int8) - (z < -thr).astype(np.int8)
+        else:
+            lab = (v > upper).astype(np.int8) - (v < lower).astype(np.int8)
+    return lab
+
+
+def _fence_block(block: np.ndarray, work: np.dtype, f: tuple[float, ...], by_z: bool
+                 ) -> tuple[MomentsState, int, int]:
+    """(moments of the kept values, counts cut low and high) of one block."""
+    v = np.asarray(block).astype(work, copy=False)
+    lab = _fence_labels(v, work, f, by_z)
+    keep = (lab == 0) & ~np.isnan(v)
+    return (MomentsState(v[keep]), int(np.count_nonzero(lab < 0)),
+            int(np.count_nonzero(lab > 0)))
+
+
+def _cuts_in_blocks(need: int, ties: list[int], from_end: bool) -> list[int]:
+    """How many of `need` ties at a cut each block holds, counting from the
+    first block (low cut) or from the last (high cut)."""
+    out = [0] * len(ties)
+    order = range(len(ties) - 1, -1, -1) if from_end else range(len(ties))
+    for k in order:
+        out[k] = builtins.min(need, ties[k])
+        need -= out[k]
+    return out
+
+
+def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = None,
+              threshold: float | None = None, confidence: float = 0.95,
+              ci: str | None = "auto", nan_policy: str = "propagate") -> DaskAggregate:
+    """:func:`robstat.aggregate` of all the values of a dask array (or Series),
+    with the same arguments, rules and result, computed over the blocks.
+
+    ``method`` is one of :data:`AGGREGATE_METHODS`. The cut points are exact
+    order statistics (``trim``: ranks ``g`` and ``n - 1 - g``; ``mad``: the
+    exact median and MAD; ``iqr``: the exact linear quartiles) and the fences
+    are formed by robstat's own C++ (``_core.aggregate_rule_fences``), so the
+    labels and counts equal the single-machine ones; the kept values' moments
+    are held exactly (:class:`robstat.stream.MomentsState`, with the ties at a
+    trim cut added as counted copies), so every statistic is identical
+    whatever the chunking, and equal to :func:`robstat.aggregate`'s within a
+    few ulps (the centre of ``trim`` is the correctly rounded trimmed mean, as
+    :func:`trimmed_mean`; robstat's single-machine sums are compensated, not
+    exact). ``labels`` is a lazy dask array; ties at a trim cut are cut by
+    position (first occurrences low, last high) in the flattened C order, as
+    on one machine. N-d input is flattened (dask may rechunk for it).
+
+    Not on dask: ``ci="bootstrap"`` (it resamples the whole array), weights
+    and groups (``groupby_aggregate`` runs robstat per group of a dask
+    DataFrame), and the methods ``adjbox``, ``sigma_clip``, ``huber`` and
+    ``fit``: a ValueError.
+    """
+    import warnings
+
+    from . import _aggregate, _api
+
+    name = _aggregate._method_name(method)
+    if name not in AGGREGATE_METHODS:
+        raise ValueError(f"robstat.dask.aggregate supports the methods "
+                         f"{', '.join(AGGREGATE_METHODS)} (got {method!r}); aggregate the "
+                         "computed array with robstat.aggregate for the others")
+    if _aggregate._ci_mode(ci) == "bootstrap":
+        raise ValueError("robstat.dask.aggregate: ci='bootstrap' resamples the whole array; "
+                         "use ci='auto' or 'none'")
+    kw: dict[str, Any] = {} if trim is None else {"trim": trim}
+    with warnings.catch_warnings():  # the single-machine validation of every argument
+        warnings.simplefilter("ignore")
+        _aggregate.aggregate(np.zeros(3), method=name, ntrim=ntrim, threshold=threshold,
+                             confidence=confidence, ci=ci, **kw)
+    lower, upper, by_count = _api._trim_spec(kw.get("trim", _api._TRIM_DEFAULT), ntrim,
+                                             "trim", "ntrim")
+    mode = _aggregate._ci_mode(ci)
+    policy = _check_policy(nan_policy)
+    arr = _as_dask(x)
+    work, _ = _dtypes(arr.dtype)
+    flat = arr.reshape(-1) if arr.ndim != 1 else arr
+    f32 = work == np.dtype(np.float32)
+    conf = float(confidence)
+
+    def result(labels: Any, n: int = 0, n_low: int = 0, n_high: int = 0,
+               n_kept: int | None = None, stats: dict[str, float] | None = None
+               ) -> DaskAggregate:
+        def w(key: str) -> float:  # robstat rounds its statistics to the working dtype
+            return float(work.type((stats or {}).get(key, math.nan)))
+
+        return DaskAggregate(
+            center=w("center"), scale=w("scale"), ci=(w("ci_lower"), w("ci_upper")),
+            lower_cut=w("lower_cut"), upper_cut=w("upper_cut"), n=n,
+            n_kept=n - n_low - n_high if n_kept is None else n_kept, n_low=n_low,
+            n_high=n_high, labels=labels.reshape(arr.shape), method=name, confidence=conf,
+            _x=arr)
+
+    import dask.array as da
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    zeros = da.zeros(flat.shape, dtype=np.int8, chunks=flat.chunks)
+    plan = _two_pass(flat, policy, stacklevel=3)
+    if plan is None:  # a NaN propagated, or no value: nothing cut, nothing counted
+        return result(zeros)
+    n = plan.n
+
+    if name == "trim":
+        if by_count:
+            g_lo, g_hi = int(lower), int(upper)
+        else:
+            g_lo, g_hi = math.floor(lower * n), math.floor(upper * n)
+        h = n - g_lo - g_hi
+        if h <= 0:  # nothing kept: no statistic, as robstat
+            _api._warn_small(1, 1)
+            return result(zeros)
+        first, last = g_lo, n - 1 - g_hi
+        runs = _Runs([first, last], plan)
+        lo, hi = runs.value(first), runs.value(last)
+        center = _guarded_mean(lambda sc: runs.sum_ranks(first, last, sc).sum(), h)
+        parts = compute(*[delayed(_trim_block)(b, work, lo, hi)  # type: ignore[no-untyped-call]
+                          for b in plan.blocks])
+        between = MomentsState()
+        for p in parts:
+            between.merge(p[0])
+        n_lt = builtins.sum(p[1] for p in parts)
+        n_gt = builtins.sum(p[4] for p in parts)
+        eq_lo = [p[2] for p in parts]
+        eq_hi = [p[3] for p in parts]
+        kept = between.copy()
+        winsorized = between.copy()
+        if lo == hi:  # every kept value is lo
+            kept.add_copies(lo, h)
+            winsorized.add_copies(lo, n)
+        else:
+            k_lo = n_lt + builtins.sum(eq_lo) - g_lo  # ties at a cut split as the ranks split
+            k_hi = n_gt + builtins.sum(eq_hi) - g_hi
+            kept.add_copies(lo, k_lo).add_copies(hi, k_hi)
+            winsorized.add_copies(lo, k_lo + g_lo).add_copies(hi, k_hi + g_hi)
+        stats = {"center": center, "lower_cut": lo, "upper_cut": hi}
+        if h >= 2:
+            stats["scale"] = kept.std(ddof=1)
+            # Yuen: se = sqrt(SSD_w / (h (h - 1))); ddof = n - 1 makes var the SSD itself
+            # and std its root, finite where the SSD overflows (huge finite values)
+            ssd_w = winsorized.var(ddof=n - 1)
+            se = math.sqrt(ssd_w / (h * (h - 1.0))) if not math.isinf(ssd_w) else \
+                winsorized.std(ddof=n - 1) / math.sqrt(h * (h - 1.0))
+            if mode == "auto" and lower == upper and math.isfinite(se):
+                half = _core.t_critical(h - 1.0, conf) * se
+                stats["ci_lower"], stats["ci_upper"] = center - half, center + half
+        cut_lo = _cuts_in_blocks(g_lo - n_lt, eq_lo, False)
+        cut_hi = _cuts_in_blocks(g_hi - n_gt, eq_hi, True)
+        labels = flat.map_blocks(_trim_labels, work, lo, hi, cut_lo, cut_hi, dtype=np.int8,
+                                 meta=np.empty(0, np.int8))
+        return result(labels, n, g_lo, g_hi, stats=stats)
+
+    if name == "mad":
+        cm = _raw_mad(flat, policy, None, work, plan)
+        assert cm is not None
+        med, raw = cm
+        if med != med:  # the median of -inf and inf: no fences, nothing cut
+            return result(zeros, n, n_kept=n)
+        f = _core.aggregate_rule_fences("mad", threshold, med, float(work.type(raw)), f32)
+    else:
+        runs = _Runs(sorted({r for q in (0.25, 0.75) for r in
+                             (math.floor(q * (n - 1)), builtins.min(math.floor(q * (n - 1)) + 1,
+                                                                   n - 1))}), plan)
+        q1, q3 = (float(work.type(_core.quantile_from_runs(n, q, "linear", runs.starts,
+                                                             runs.runs))) for q in (0.25, 0.75))
+        f = _core.aggregate_rule_fences("iqr", threshold, q1, q3, f32)
+    by_z = name == "mad"
+    parts = compute(*[delayed(_fence_block)(b, work, f, by_z)  # type: ignore[no-untyped-call]
+                      for b in plan.blocks])
+    kept = MomentsState()
+    for p in parts:
+        kept.merge(p[0])
+    n_low = builtins.sum(p[1] for p in parts)
+    n_high = builtins.sum(p[2] for p in parts)
+    stats = {"lower_cut": f[0], "upper_cut": f[1]}
+    if kept.count():
+        # (a mean lies in [min, max]; its rounding must not move it out, as robstat)
+        stats["center"] = builtins.min(builtins.max(kept.mean(), kept.min()), kept.max())
+        # (robstat: the variance in the working dtype, its square root in double)
+        stats["scale"] = math.sqrt(float(work.type(kept.var(ddof=1)))) if f32 else \
+            kept.std(ddof=1)
+    labels = flat.map_blocks(_fence_labels, work, f, by_z, dtype=np.int8,
+                             meta=np.empty(0, np.int8))
+    return result(labels, n, n_low, n_high, stats=stats)
 
 
 # ---- dask.dataframe ----------------------------------------------------------------
