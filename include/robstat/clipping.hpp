@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "robstat/scale.hpp"
@@ -317,6 +318,22 @@ namespace detail {
         std::vector<char> bucket_ok_;
     };
 
+    /// One round's scale from the raw MAD of the values kept: mad_std.
+    template <class W> W mad_std_from(W raw) noexcept
+    {
+        return static_cast<W>(static_cast<double>(raw) * mad_normal_scale);
+    }
+
+    /// One round's bounds (astropy: cen - (std * sigma_lower), cen + (std * sigma_upper),
+    /// the products rounded). Also what robstat.dask.aggregate clips by.
+    template <class W> std::pair<W, W> clip_bounds(W c, W s, double low, double high) noexcept
+    {
+        return {
+            static_cast<W>(static_cast<double>(c) - rounded_product(static_cast<double>(s), low)),
+            static_cast<W>(static_cast<double>(c) + rounded_product(static_cast<double>(s), high))
+        };
+    }
+
     /// What sigma clipping found for one lane.
     template <class W> struct clip_fit {
         W lower, upper, center, scale;
@@ -404,13 +421,9 @@ namespace detail {
                 const W raw = m % 2
                     ? hi
                     : midpoint(kth_abs_deviation(idx, a, mid, b, med, (m - 1) / 2), hi);
-                s = static_cast<W>(static_cast<double>(raw) * mad_normal_scale);
+                s = mad_std_from(raw);
             }
-            // astropy: cen - (std * sigma_lower), cen + (std * sigma_upper), product rounded
-            const W lo = static_cast<W>(
-                static_cast<double>(c) - rounded_product(static_cast<double>(s), prm.low));
-            const W hi = static_cast<W>(
-                static_cast<double>(c) + rounded_product(static_cast<double>(s), prm.high));
+            const auto [lo, hi] = clip_bounds(c, s, prm.low, prm.high);
             f.lower = lo;
             f.upper = hi;
             f.center = c;

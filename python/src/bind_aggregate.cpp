@@ -8,6 +8,7 @@
 #include "glue.hpp"
 
 #include <cstdint>
+#include <tuple>
 
 namespace py = pybind11;
 namespace rd = robstat_dispatch;
@@ -155,10 +156,24 @@ ROBSTAT_GLUE_PART(bind_aggregate)
                 return float32
                     ? out(robstat::detail::mad_fences_from<float>(static_cast<float>(a), b, t))
                     : out(robstat::detail::mad_fences_from<double>(a, b, t));
+            if (p.method == robstat::aggregate_method::sigma_clip) {
+                // one round's bounds from the median a and raw MAD b of the values kept
+                auto round = [&](auto c, auto raw) {
+                    using W = decltype(c);
+                    robstat::detail::fences<W> f;
+                    f.ok = f.clip_inf = true;
+                    f.center = c;
+                    f.denom = robstat::detail::mad_std_from(raw);
+                    f.threshold = static_cast<W>(t);
+                    std::tie(f.lower, f.upper) = robstat::detail::clip_bounds(c, f.denom, t, t);
+                    return out(f);
+                };
+                return float32 ? round(static_cast<float>(a), static_cast<float>(b)) : round(a, b);
+            }
             if (p.method == robstat::aggregate_method::iqr)
                 return float32 ? out(robstat::detail::iqr_fences_from<float>(a, b, t))
                                : out(robstat::detail::iqr_fences_from<double>(a, b, t));
-            throw std::invalid_argument("aggregate_rule_fences: method mad or iqr");
+            throw std::invalid_argument("aggregate_rule_fences: method mad, iqr or sigma_clip");
         },
         py::arg("method"), py::arg("threshold"), py::arg("a"), py::arg("b"), py::arg("float32"));
     m.def(

@@ -446,7 +446,8 @@ def test_dask_series_and_groupby(client) -> None:  # type: ignore[no-untyped-def
 
 AGG_CASES = (("trim", {}), ("trim", {"trim": (0.05, 0.2)}), ("trim", {"ntrim": (7, 7)}),
              ("trim", {"trim": 0.25}), ("mad", {}), ("mad", {"threshold": 2.0}), ("iqr", {}),
-             ("iqr", {"threshold": 3.0}), ("trim", {"ci": "none"}))
+             ("iqr", {"threshold": 3.0}), ("trim", {"ci": "none"}), ("sigma_clip", {}),
+             ("sigma_clip", {"threshold": 1.5}))
 
 
 def aggregate_data(seed: int) -> np.ndarray:
@@ -559,7 +560,7 @@ def test_aggregate_edge_cases() -> None:
 
 def test_aggregate_errors() -> None:
     d = da.from_array(np.arange(10.0), chunks=3)
-    for method in ("adjbox", "sigma_clip", "huber", "fit"):
+    for method in ("adjbox", "huber", "fit"):
         with pytest.raises(ValueError, match="supports the methods"):
             rd.aggregate(d, method=method)
     with pytest.raises(ValueError, match="bootstrap"):

@@ -18,7 +18,7 @@ with the single-machine arithmetic, so they equal the robstat functions on the
 computed array (the trimmed mean is the correctly rounded kept sum over the
 count, within an ulp of robstat's). ``robust_zscore`` and ``modified_zscore``
 take the exact median and MAD, then score the blocks lazily. ``aggregate``
-(methods ``trim``, ``mad``, ``iqr``) cuts at exact order statistics and
+(methods ``trim``, ``mad``, ``iqr``, ``sigma_clip``) cuts at exact order statistics and
 fences, labels the blocks lazily and holds the kept values' moments exactly.
 With an ``axis``
 these functions rechunk the reduced axes whole and run the single-machine
@@ -697,7 +697,7 @@ def modified_zscore(x: Any, *, axis: Any = None, nan_policy: str = "propagate") 
 
 # ---- aggregate -------------------------------------------------------------------
 
-AGGREGATE_METHODS = ("trim", "mad", "iqr")
+AGGREGATE_METHODS = ("trim", "mad", "iqr", "sigma_clip")
 """The methods of :func:`aggregate` (those whose statistics are exact order
 statistics and sums; see docs/streaming.md for the others)."""
 
@@ -774,26 +774,77 @@ def _trim_labels(block: np.ndarray, work: np.dtype, lo: float, hi: float, cut_lo
     return lab
 
 
-def _fence_labels(block: np.ndarray, work: np.dtype, f: tuple[float, ...], by_z: bool
+def _fence_labels(block: np.ndarray, work: np.dtype, f: tuple[float, ...], rule: str
                   ) -> np.ndarray:
-    """The fence rule's labels in the working dtype, robstat's comparisons
-    (mad: z = (x - center) / denom against the threshold; iqr: the fences)."""
+    """The fence rule's labels in the working dtype, robstat's comparisons (mad:
+    z = (x - center) / denom against the threshold; iqr: the fences; sigma_clip:
+    the fences, and +-inf always cut)."""
     v = np.asarray(block).astype(work, copy=False)
     lower, upper, center, denom, thr = (work.type(c) for c in f[:5])
     with np.errstate(all="ignore"):
-        if by_z:
+        if rule == "mad":
             z = (v - center) / denom
             lab: np.ndarray = (z > thr).astype(np.int8) - (z < -thr).astype(np.int8)
         else:
             lab = (v > upper).astype(np.int8) - (v < lower).astype(np.int8)
+            if rule == "sigma_clip":
+                lab[np.isposinf(v)] = 1
+                lab[np.isneginf(v)] = -1
     return lab
 
 
-def _fence_block(block: np.ndarray, work: np.dtype, f: tuple[float, ...], by_z: bool
+def _within(block: np.ndarray, work: np.dtype, lo: float, hi: float) -> np.ndarray:
+    """The block in the working dtype with every value outside [lo, hi] (and every
+    infinity) made NaN: the values a sigma-clipping round still keeps."""
+    v = np.asarray(block).astype(work)  # (a copy: the input is never written)
+    with np.errstate(invalid="ignore"):
+        v[~((v >= work.type(lo)) & (v <= work.type(hi)) & np.isfinite(v))] = np.nan
+    return v
+
+
+def _count_within(block: np.ndarray, work: np.dtype, lo: float, hi: float) -> int:
+    return int(np.count_nonzero(~np.isnan(_within(block, work, lo, hi))))
+
+
+def _sigma_clip_rule(flat: Any, work: np.dtype, threshold: float | None
+                     ) -> tuple[float, ...] | None:
+    """The bounds of robstat's sigma clipping (median, mad_std, until a round
+    clips nothing) with the exact median and MAD of the values still kept in
+    every round (five passes a round); None when no value is finite."""
+    import warnings
+
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    f32 = work == np.dtype(np.float32)
+    a, b = -math.inf, math.inf
+    f: tuple[float, ...] | None = None
+    while True:
+        kept = flat.map_blocks(_within, work, a, b, dtype=work)
+        with warnings.catch_warnings():  # (no finite value: no bounds, not a warning)
+            warnings.simplefilter("ignore", SmallSampleWarning)
+            plan = _two_pass(kept, "omit")
+        if plan is None:
+            return f
+        cm = _raw_mad(kept, "omit", None, work, plan)
+        assert cm is not None
+        f = _core.aggregate_rule_fences("sigma_clip", threshold, cm[0],
+                                        float(work.type(cm[1])), f32)
+        lo, hi = f[0], f[1]  # (a NaN bound clips nothing)
+        na = a if lo != lo else builtins.max(a, lo)
+        nb = b if hi != hi else builtins.min(b, hi)
+        left = builtins.sum(compute(*[delayed(_count_within)(blk, work, na, nb)  # type: ignore[no-untyped-call]
+                                      for blk in plan.blocks]))
+        if left == plan.n or left == 0:  # converged, or nothing left (the last bounds stay)
+            return f
+        a, b = na, nb
+
+
+def _fence_block(block: np.ndarray, work: np.dtype, f: tuple[float, ...], rule: str
                  ) -> tuple[MomentsState, int, int]:
     """(moments of the kept values, counts cut low and high) of one block."""
     v = np.asarray(block).astype(work, copy=False)
-    lab = _fence_labels(v, work, f, by_z)
+    lab = _fence_labels(v, work, f, rule)
     keep = (lab == 0) & ~np.isnan(v)
     return (MomentsState(v[keep]), int(np.count_nonzero(lab < 0)),
             int(np.count_nonzero(lab > 0)))
@@ -818,7 +869,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
 
     ``method`` is one of :data:`AGGREGATE_METHODS`. The cut points are exact
     order statistics (``trim``: ranks ``g`` and ``n - 1 - g``; ``mad``: the
-    exact median and MAD; ``iqr``: the exact linear quartiles) and the fences
+    exact median and MAD; ``iqr``: the exact linear quartiles; ``sigma_clip``:
+    the exact median and MAD of the values still kept, every round) and the fences
     are formed by robstat's own C++ (``_core.aggregate_rule_fences``), so the
     labels and counts equal the single-machine ones; the kept values' moments
     are held exactly (:class:`robstat.stream.MomentsState`, with the ties at a
@@ -832,8 +884,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
 
     Not on dask: ``ci="bootstrap"`` (it resamples the whole array), weights
     and groups (``groupby_aggregate`` runs robstat per group of a dask
-    DataFrame), and the methods ``adjbox``, ``sigma_clip``, ``huber`` and
-    ``fit``: a ValueError.
+    DataFrame), and the methods ``adjbox``, ``huber`` and ``fit``: a
+    ValueError.
     """
     import warnings
 
@@ -934,6 +986,7 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
                                  meta=np.empty(0, np.int8))
         return result(labels, n, g_lo, g_hi, stats=stats)
 
+    f: tuple[float, ...]
     if name == "mad":
         cm = _raw_mad(flat, policy, None, work, plan)
         assert cm is not None
@@ -941,6 +994,10 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         if med != med:  # the median of -inf and inf: no fences, nothing cut
             return result(zeros, n, n_kept=n)
         f = _core.aggregate_rule_fences("mad", threshold, med, float(work.type(raw)), f32)
+    elif name == "sigma_clip":
+        clip = _sigma_clip_rule(flat, work, threshold)
+        # no finite value: NaN bounds, and the infinities still cut (as robstat)
+        f = clip if clip is not None else (math.nan,) * 6
     else:
         runs = _Runs(sorted({r for q in (0.25, 0.75) for r in
                              (math.floor(q * (n - 1)), builtins.min(math.floor(q * (n - 1)) + 1,
@@ -948,8 +1005,7 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         q1, q3 = (float(work.type(_core.quantile_from_runs(n, q, "linear", runs.starts,
                                                              runs.runs))) for q in (0.25, 0.75))
         f = _core.aggregate_rule_fences("iqr", threshold, q1, q3, f32)
-    by_z = name == "mad"
-    parts = compute(*[delayed(_fence_block)(b, work, f, by_z)  # type: ignore[no-untyped-call]
+    parts = compute(*[delayed(_fence_block)(b, work, f, name)  # type: ignore[no-untyped-call]
                       for b in plan.blocks])
     kept = MomentsState()
     for p in parts:
@@ -963,7 +1019,7 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         # (robstat: the variance in the working dtype, its square root in double)
         stats["scale"] = math.sqrt(float(work.type(kept.var(ddof=1)))) if f32 else \
             kept.std(ddof=1)
-    labels = flat.map_blocks(_fence_labels, work, f, by_z, dtype=np.int8,
+    labels = flat.map_blocks(_fence_labels, work, f, name, dtype=np.int8,
                              meta=np.empty(0, np.int8))
     return result(labels, n, n_low, n_high, stats=stats)
 
