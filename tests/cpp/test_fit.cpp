@@ -475,8 +475,8 @@ TEST_CASE("fit: censored samples, the score vanishes and se is the inverse infor
             for (std::size_t b = 0; b < free.size(); ++b) {
                 const std::size_t j = free[b];
                 const double hj = 1e-4 * r.params[j];
-                Hm[a * free.size() + b] = (at(i, h, j, hj) - at(i, h, j, -hj) - at(i, -h, j, hj)
-                                              + at(i, -h, j, -hj))
+                Hm[a * free.size() + b]
+                    = (at(i, h, j, hj) - at(i, h, j, -hj) - at(i, -h, j, hj) + at(i, -h, j, -hj))
                     / (4 * h * hj);
             }
         }
@@ -540,8 +540,8 @@ TEST_CASE("fit: censored edge cases and errors", "[fit][censored]")
     s.x = robstat::make_span(neg);
     CHECK_THROWS_AS(robstat::fit(s, family::lognormal), std::invalid_argument);
     // nothing at all
-    CHECK_THROWS_AS(robstat::fit(robstat::censored_sample<double> {}, family::normal),
-        std::invalid_argument);
+    CHECK_THROWS_AS(
+        robstat::fit(robstat::censored_sample<double> {}, family::normal), std::invalid_argument);
     // NaN policies
     const std::vector<double> rn { 2.5, NAN };
     robstat::censored_sample<double> t;

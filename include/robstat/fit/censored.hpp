@@ -87,7 +87,10 @@ namespace detail::fit {
         return -0.5 * z * z - std::log(-z) - half_log_2pi + std::log(sum);
     }
 
-    inline double softplus(double u) { return std::max(u, 0.0) + std::log1p(std::exp(-std::fabs(u))); }
+    inline double softplus(double u)
+    {
+        return std::max(u, 0.0) + std::log1p(std::exp(-std::fabs(u)));
+    }
 
     /// log density of the standard law
     inline fd2 law_logpdf(std_law L, double z)
@@ -119,8 +122,9 @@ namespace detail::fit {
         }
         case std_law::sev: {
             const double t = std::exp(z);
-            const double v = z < -700 ? z : (t < log_2 ? std::log(-std::expm1(-t))
-                                                       : std::log1p(-std::exp(-t)));
+            const double v = z < -700
+                ? z
+                : (t < log_2 ? std::log(-std::expm1(-t)) : std::log1p(-std::exp(-t)));
             const double r = z < -700 ? 1.0 : std::exp(z - t - v); // f/F
             return { v, r, r * (1 - t) - r * r };
         }
@@ -322,7 +326,7 @@ namespace detail::fit {
 
     inline std_law law_of(family f)
     {
-        return f == family::normal  ? std_law::normal
+        return f == family::normal   ? std_law::normal
             : f == family::lognormal ? std_law::normal
             : f == family::logistic  ? std_law::logistic
                                      : std_law::sev;
@@ -374,7 +378,8 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
         }
         if (!std::isfinite(value) || (i != fi.loc_index && !(value > 0)))
             throw std::invalid_argument(name + "fixed " + pname + " must be finite"
-                + (i != fi.loc_index ? " and > 0" : "") + " (got " + detail::format_value(value) + ")");
+                + (i != fi.loc_index ? " and > 0" : "") + " (got " + detail::format_value(value)
+                + ")");
         fx[static_cast<std::size_t>(i)] = true;
         pv[static_cast<std::size_t>(i)] = value;
     }
@@ -479,7 +484,7 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
         sd = mean != 0 ? 0.1 * std::fabs(mean) : 1.0;
     const double spread = range > 0 ? range : sd;
     if (!efixed[1])
-        eta[1] = law == df::std_law::sev  ? sd * 0.7796968012336761 // sqrt(6)/pi
+        eta[1] = law == df::std_law::sev   ? sd * 0.7796968012336761 // sqrt(6)/pi
             : law == df::std_law::logistic ? sd * 0.5513288954217920 // sqrt(3)/pi
                                            : sd;
     if (!efixed[0])
