@@ -526,6 +526,18 @@ TEST_CASE("fit: censored edge cases and errors", "[fit][censored]")
     CHECK(!r.converged);
     CHECK(std::isnan(r.param("c")));
     CHECK(r.message.find("right-censored") != std::string::npos);
+    // every bound consistent with a point mass in (2, 3): the scale runs to 0
+    const std::vector<double> l34 { 3.0, 4.0 }, r12 { 1.0, 2.0 };
+    robstat::censored_sample<double> pm;
+    pm.left = robstat::make_span(l34);
+    pm.right = robstat::make_span(r12);
+    for (family f : { family::normal, family::weibull, family::logistic }) {
+        r = robstat::fit(pm, f);
+        CHECK(!r.converged);
+        CHECK(std::isnan(r.params[robstat::info(f).scale_index]));
+        CHECK(r.message.find("no maximum") != std::string::npos);
+    }
+    CHECK(robstat::fit(pm, family::exponential).converged); // log-scale fixed at 1: bounded
     // unsupported family
     s.x = robstat::make_span(x);
     CHECK_THROWS_AS(robstat::fit(s, family::gamma), std::invalid_argument);

@@ -236,6 +236,19 @@ def test_all_censored_on_one_side_has_no_mle():
     assert not r.converged and math.isnan(r.params["scale"])
 
 
+@pytest.mark.parametrize("family", ["normal", "lognormal", "weibull", "logistic"])
+def test_censoring_consistent_with_a_point_has_no_mle(family):
+    # every bound consistent with a point mass in (2, 3): sigma -> 0, sup not attained
+    with pytest.warns(robstat.ConvergenceWarning, match="no maximum"):
+        r = robstat.fit(None, family, left=[3.0, 4.0], right=[1.0, 2.0])
+    assert not r.converged and all(math.isnan(r.params[n]) for n in r.params if n != "loc"
+                                   or family in ("normal", "logistic"))
+    assert all(math.isnan(v) for n, v in r.se.items() if n not in r.fixed)
+    # the exponential (sigma of log x fixed at 1) has a maximum for the same bounds
+    r = robstat.fit(None, "exponential", left=[3.0, 4.0], right=[1.0, 2.0])
+    assert r.converged
+
+
 def test_single_exact_value():
     # bounded likelihood: the left-censored value forces a spread
     x, left, right = [1.0], [0.0, 0.5], [1.5, 3.0]

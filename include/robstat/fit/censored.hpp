@@ -516,14 +516,35 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
         const auto eval = [&](const df::vec3& th, double& ll, df::vec3& g, df::mat3& H, bool der) {
             df::censored_derivs<df::psum>(law, c, th, ll, g, H, der);
         };
+        const double sigma0 = eta[1];
         rep = df::newton_maximize(eval, eta, st);
-        const bool far = std::fabs(eta[0] - mean) > 100 * std::max(spread, eta[1])
-            || eta[1] > 100 * spread || eta[1] < 1e-8 * spread;
-        if (!rep.converged && (far || rep.message == st.diverge_message))
+        // a solver that stops with the location far outside the points or the
+        // scale 100 times off its start has followed a ridge to the boundary:
+        // the supremum is not attained (e.g. every exact value and bound
+        // consistent with a point mass, where sigma -> 0)
+        bool far = std::fabs(eta[0] - mean) > 100 * std::max(spread, eta[1])
+            || eta[1] > 100 * std::max(spread, sigma0) || eta[1] < 1e-2 * sigma0;
+        if (!rep.converged && !far && !efixed[1]) {
+            // or the likelihood still grows with the scale 10 times smaller or larger
+            double l0, l1, l2;
+            df::vec3 g0;
+            df::mat3 H0;
+            df::vec3 e1 = eta, e2 = eta;
+            e1[1] *= 0.1;
+            e2[1] *= 10;
+            df::censored_derivs(law, c, eta, l0, g0, H0, false);
+            df::censored_derivs(law, c, e1, l1, g0, H0, false);
+            df::censored_derivs(law, c, e2, l2, g0, H0, false);
+            far = l1 > l0 || l2 > l0;
+        }
+        if (!rep.converged && (far || rep.message == st.diverge_message)) {
+            r.n_iter = rep.n_iter;
             return finish_nan(rep.message == st.diverge_message
                     ? rep.message
-                    : "the estimates run to infinity (" + rep.message
+                    : "the estimates run to the boundary (" + rep.message + "; scale "
+                        + (eta[1] < sigma0 ? "-> 0" : "or location -> infinity")
                         + "): the likelihood has no maximum for this censoring pattern");
+        }
     }
     double ll;
     df::vec3 g;
