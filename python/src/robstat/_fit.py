@@ -193,8 +193,10 @@ def _censored_data_class() -> Any:
     return getattr(stats, "CensoredData", None)
 
 
-def _censoring(x: Any, left: Any, right: Any, interval: Any
-               ) -> tuple[np.ndarray, ...] | None:
+_Censored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _censoring(x: Any, left: Any, right: Any, interval: Any) -> _Censored | None:
     """(x, left, right, lo, hi) as 1-d float64 arrays, or None if uncensored."""
     cd = _censored_data_class()
     if cd is not None and isinstance(x, cd):
