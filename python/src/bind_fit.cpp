@@ -95,6 +95,43 @@ ROBSTAT_GLUE_PART(bind_fit)
         py::arg("a"), py::arg("w"), py::arg("family"), py::arg("fixed"), py::arg("nan"),
         py::arg("max_iter") = 200, py::arg("truncation") = py::none());
     m.def(
+        "fit_censored",
+        [](const py::array& x, const py::array& left, const py::array& right, const py::array& lo,
+            const py::array& hi, const std::string& family,
+            const std::map<std::string, double>& fixed, const std::string& nan, int max_iter) {
+            const auto fam = robstat::parse_family(family);
+            robstat::fit_options o;
+            o.nan = robstat::parse_nan_policy(nan);
+            for (const auto& kv : fixed)
+                o.fixed.emplace_back(kv.first, kv.second);
+            if (max_iter < 1)
+                throw std::invalid_argument("max_iter must be >= 1");
+            o.max_iter = max_iter;
+            using arr = py::array_t<double, py::array::forcecast>;
+            const arr ax = arr::ensure(x), al = arr::ensure(left), ar = arr::ensure(right),
+                      alo = arr::ensure(lo), ahi = arr::ensure(hi);
+            const auto span = [](const arr& a) {
+                if (!a || a.ndim() != 1)
+                    throw std::invalid_argument("internal: fit_censored expects 1-d arrays");
+                return robstat::make_span(a.data(), static_cast<std::size_t>(a.shape(0)),
+                    a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+            };
+            robstat::censored_sample<double> s;
+            s.x = span(ax);
+            s.left = span(al);
+            s.right = span(ar);
+            s.lo = span(alo);
+            s.hi = span(ahi);
+            robstat::fit_result r;
+            {
+                py::gil_scoped_release nogil;
+                r = robstat::fit(s, fam, o);
+            }
+            return to_dict(r);
+        },
+        py::arg("x"), py::arg("left"), py::arg("right"), py::arg("lo"), py::arg("hi"),
+        py::arg("family"), py::arg("fixed"), py::arg("nan"), py::arg("max_iter") = 200);
+    m.def(
         "gof",
         [](const py::array& a, const std::string& family, const std::vector<double>& params,
             const std::string& nan) {

@@ -366,3 +366,241 @@ TEST_CASE("fit: goodness-of-fit statistics and limiting distributions", "[fit]")
     CHECK(std::isinf(ge.ad));
     CHECK(ge.ad_pvalue == 0.0);
 }
+
+namespace {
+
+// a censored sample: values above `cr` right-censored at cr, below `cl`
+// left-censored at cl, every 7th value in [v - 0.5 |v|, v + 0.5 |v|] (for the
+// positive families: [v / 2, 1.5 v]); the rest exact
+struct cens_data {
+    std::vector<double> x, left, right, lo, hi;
+    robstat::censored_sample<double> view() const
+    {
+        robstat::censored_sample<double> s;
+        s.x = robstat::make_span(x);
+        s.left = robstat::make_span(left);
+        s.right = robstat::make_span(right);
+        s.lo = robstat::make_span(lo);
+        s.hi = robstat::make_span(hi);
+        return s;
+    }
+};
+
+cens_data censor(const std::vector<double>& v, double cl, double cr)
+{
+    cens_data d;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] > cr)
+            d.right.push_back(cr);
+        else if (v[i] < cl)
+            d.left.push_back(cl);
+        else if (i % 7 == 0) {
+            d.lo.push_back(v[i] - 0.5 * std::fabs(v[i]));
+            d.hi.push_back(v[i] + 0.5 * std::fabs(v[i]));
+        } else
+            d.x.push_back(v[i]);
+    }
+    return d;
+}
+
+// the censored log-likelihood from the textbook cdfs (std::erfc, exp), in
+// SciPy's parameters: an oracle independent of censored.hpp
+double cens_loglik(family f, const cens_data& d, const std::vector<double>& p)
+{
+    const auto cdf = [&](double x) -> double {
+        switch (f) {
+        case family::normal:
+            return 0.5 * std::erfc(-(x - p[0]) / (p[1] * std::sqrt(2.0)));
+        case family::logistic:
+            return 1 / (1 + std::exp(-(x - p[0]) / p[1]));
+        case family::lognormal:
+            return 0.5 * std::erfc(-(std::log(x) - std::log(p[2])) / (p[0] * std::sqrt(2.0)));
+        case family::weibull:
+            return -std::expm1(-std::pow(x / p[2], p[0]));
+        case family::exponential:
+            return -std::expm1(-x / p[1]);
+        default:
+            return NAN;
+        }
+    };
+    double s = 0;
+    for (double v : d.x)
+        s += robstat::detail::fit::logpdf(f, p.data(), v);
+    for (double v : d.left)
+        s += std::log(cdf(v));
+    for (double v : d.right)
+        s += std::log1p(-cdf(v));
+    for (std::size_t i = 0; i < d.lo.size(); ++i)
+        s += std::log(cdf(d.hi[i]) - cdf(d.lo[i]));
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("fit: censored samples, the score vanishes and se is the inverse information",
+    "[fit][censored]")
+{
+    for (family f : { family::normal, family::logistic, family::lognormal, family::weibull,
+             family::exponential }) {
+        INFO(robstat::info(f).name);
+        const bool pos = robstat::info(f).positive_support;
+        auto v = draw(f, 400, 31);
+        if (f == family::exponential)
+            for (auto& e : v)
+                e -= 1; // draw() shifts it by 1; censored fits fix loc at 0
+        const auto d = pos ? censor(v, 0.5, 3.0) : censor(v, -1.0, 3.0);
+        REQUIRE(!d.left.empty());
+        REQUIRE(!d.right.empty());
+        const auto r = robstat::fit(d.view(), f);
+        REQUIRE(r.converged);
+        CHECK(r.n == 400);
+        CHECK(cens_loglik(f, d, r.params) == Approx(r.loglik).epsilon(1e-11));
+        std::vector<std::size_t> free;
+        for (std::size_t i = 0; i < r.params.size(); ++i)
+            if (!r.fixed[i])
+                free.push_back(i);
+        const auto at = [&](std::size_t i, double hi, std::size_t j, double hj) {
+            auto p = r.params;
+            p[i] += hi;
+            p[j] += hj;
+            return cens_loglik(f, d, p);
+        };
+        // central-difference score and Hessian
+        std::vector<double> Hm(free.size() * free.size());
+        for (std::size_t a = 0; a < free.size(); ++a) {
+            const std::size_t i = free[a];
+            const double h = 1e-4 * r.params[i];
+            const double g = (at(i, h, i, 0) - at(i, -h, i, 0)) / (2 * h);
+            CHECK(std::fabs(g) * r.se[i] < 1e-5);
+            for (std::size_t b = 0; b < free.size(); ++b) {
+                const std::size_t j = free[b];
+                const double hj = 1e-4 * r.params[j];
+                Hm[a * free.size() + b]
+                    = (at(i, h, j, hj) - at(i, h, j, -hj) - at(i, -h, j, hj) + at(i, -h, j, -hj))
+                    / (4 * h * hj);
+            }
+        }
+        if (free.size() == 1) {
+            CHECK(r.se[free[0]] == Approx(std::sqrt(-1 / Hm[0])).epsilon(1e-4));
+        } else {
+            const double det = Hm[0] * Hm[3] - Hm[1] * Hm[2];
+            CHECK(r.se[free[0]] == Approx(std::sqrt(-Hm[3] / det)).epsilon(1e-4));
+            CHECK(r.se[free[1]] == Approx(std::sqrt(-Hm[0] / det)).epsilon(1e-4));
+        }
+    }
+}
+
+TEST_CASE("fit: censored exponential closed form and uncensored equivalence", "[fit][censored]")
+{
+    std::mt19937_64 g(5);
+    std::exponential_distribution<double> t(0.4), c(0.3);
+    cens_data d;
+    double total = 0;
+    for (int i = 0; i < 300; ++i) {
+        const double a = t(g), b = c(g);
+        (a <= b ? d.x : d.right).push_back(std::min(a, b));
+        total += std::min(a, b);
+    }
+    const auto r = robstat::fit(d.view(), family::exponential);
+    REQUIRE(r.converged);
+    CHECK(r.param("scale") == Approx(total / static_cast<double>(d.x.size())).epsilon(1e-12));
+    CHECK(r.param("loc") == 0);
+    // no censoring: the plain fit's estimates (normal closed form)
+    const auto v = draw(family::normal, 200, 3);
+    robstat::censored_sample<double> s;
+    s.x = robstat::make_span(v);
+    const auto a = robstat::fit(s, family::normal);
+    const auto b = robstat::fit(v, family::normal);
+    CHECK(a.params[0] == Approx(b.params[0]).epsilon(1e-12));
+    CHECK(a.params[1] == Approx(b.params[1]).epsilon(1e-12));
+    CHECK(a.loglik == Approx(b.loglik).epsilon(1e-12));
+}
+
+TEST_CASE("fit: censored edge cases and errors", "[fit][censored]")
+{
+    const std::vector<double> x { 1.0, 2.0, 3.5 }, r3 { 1.0, 2.0, 3.0 }, neg { -1.0, 2.0 };
+    robstat::censored_sample<double> s;
+    s.right = robstat::make_span(r3);
+    // every value right-censored: no maximum, NaN estimates, the reason
+    auto r = robstat::fit(s, family::weibull);
+    CHECK(!r.converged);
+    CHECK(std::isnan(r.param("c")));
+    CHECK(r.message.find("right-censored") != std::string::npos);
+    // every bound consistent with a point mass in (2, 3): the scale runs to 0
+    const std::vector<double> l34 { 3.0, 4.0 }, r12 { 1.0, 2.0 };
+    robstat::censored_sample<double> pm;
+    pm.left = robstat::make_span(l34);
+    pm.right = robstat::make_span(r12);
+    for (family f : { family::normal, family::weibull, family::logistic }) {
+        r = robstat::fit(pm, f);
+        CHECK(!r.converged);
+        CHECK(std::isnan(r.params[robstat::info(f).scale_index]));
+        CHECK(r.message.find("no maximum") != std::string::npos);
+    }
+    CHECK(robstat::fit(pm, family::exponential).converged); // log-scale fixed at 1: bounded
+    // unsupported family
+    s.x = robstat::make_span(x);
+    CHECK_THROWS_AS(robstat::fit(s, family::gamma), std::invalid_argument);
+    // lo > hi, values outside the support, mismatched interval lengths
+    const std::vector<double> lo { 2.0 }, hi { 1.0 }, hi2 { 1.0, 4.0 };
+    s.lo = robstat::make_span(lo);
+    s.hi = robstat::make_span(hi);
+    CHECK_THROWS_AS(robstat::fit(s, family::normal), std::invalid_argument);
+    s.hi = robstat::make_span(hi2);
+    CHECK_THROWS_AS(robstat::fit(s, family::normal), std::invalid_argument);
+    s.lo = s.hi = {};
+    s.x = robstat::make_span(neg);
+    CHECK_THROWS_AS(robstat::fit(s, family::lognormal), std::invalid_argument);
+    // nothing at all
+    CHECK_THROWS_AS(
+        robstat::fit(robstat::censored_sample<double> {}, family::normal), std::invalid_argument);
+    // NaN policies
+    const std::vector<double> rn { 2.5, NAN };
+    robstat::censored_sample<double> t;
+    t.x = robstat::make_span(x);
+    t.right = robstat::make_span(rn);
+    r = robstat::fit(t, family::normal);
+    CHECK(!r.converged);
+    CHECK(std::isnan(r.params[0]));
+    robstat::fit_options o;
+    o.nan = robstat::nan_policy::raise;
+    CHECK_THROWS_AS(robstat::fit(t, family::normal, o), std::domain_error);
+    o.nan = robstat::nan_policy::omit;
+    const auto a = robstat::fit(t, family::normal, o);
+    const std::vector<double> r1 { 2.5 };
+    t.right = robstat::make_span(r1);
+    const auto b = robstat::fit(t, family::normal);
+    CHECK(a.params == b.params);
+    CHECK(a.n == b.n);
+}
+
+TEST_CASE("fit: censored float input and strided views", "[fit][censored]")
+{
+    const auto v = draw(family::weibull, 300, 8);
+    const auto d = censor(v, 0.4, 2.5);
+    std::vector<float> xf(d.x.begin(), d.x.end()), rf(d.right.begin(), d.right.end()),
+        lf(d.left.begin(), d.left.end());
+    std::vector<double> xd(xf.begin(), xf.end()), rd(rf.begin(), rf.end()),
+        ld(lf.begin(), lf.end());
+    robstat::censored_sample<float> sf;
+    sf.x = robstat::make_span(xf);
+    sf.right = robstat::make_span(rf);
+    sf.left = robstat::make_span(lf);
+    robstat::censored_sample<double> sd;
+    sd.x = robstat::make_span(xd);
+    sd.right = robstat::make_span(rd);
+    sd.left = robstat::make_span(ld);
+    const auto a = robstat::fit(sf, family::weibull);
+    const auto b = robstat::fit(sd, family::weibull);
+    CHECK(a.params == b.params);
+    // every other element of an interleaved buffer
+    std::vector<double> big(2 * d.x.size(), -7.0);
+    for (std::size_t i = 0; i < d.x.size(); ++i)
+        big[2 * i] = d.x[i];
+    robstat::censored_sample<double> st = d.view();
+    st.x = robstat::make_span(big.data(), d.x.size(), 2);
+    const auto c = robstat::fit(st, family::weibull);
+    const auto e = robstat::fit(d.view(), family::weibull);
+    CHECK(c.params == e.params);
+    CHECK(c.loglik == e.loglik);
+}

@@ -139,6 +139,10 @@ def fit(
 def gof(
     a: _Floats, family: str, params: Sequence[float], nan: str
 ) -> tuple[float, float, float, float, float, float]: ...
+def fit_censored(
+    x: _Floats, left: _Floats, right: _Floats, lo: _Floats, hi: _Floats, family: str,
+    fixed: dict[str, float], nan: str, max_iter: int = 200,
+) -> dict[str, Any]: ...
 def fit_families() -> list[tuple[str, str, list[str], bool, bool]]: ...
 # rolling topic (bind_rolling.cpp): the window slides along the last axis;
 # results have the input's shape (the int is always 0: no lane is "small")

@@ -5,6 +5,7 @@ include/robstat/fit/ (docs/fit.md)."""
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,9 @@ class FitResult:
     """Names of the parameters held fixed."""
     truncation: tuple[float, float] | None = None
     """``(lo, hi)`` when fitted as a truncated sample (``fit(..., truncation=)``)."""
+    censored: bool = False
+    """True when fitted to censored data (``fit(..., left=, right=, interval=)``
+    or a ``scipy.stats.CensoredData``); ``n`` then counts the censored values too."""
     table: tuple[dict[str, Any], ...] = field(default=(), compare=False)
     """For :func:`fit_best`: one dict per candidate family (ranked; families
     that could not be fitted last, with the reason in ``"error"``)."""
@@ -102,6 +106,7 @@ class FitResult:
             "n": self.n,
             "fixed": list(self.fixed),
             "truncation": None if self.truncation is None else list(self.truncation),
+            "censored": self.censored,
         }
 
 
@@ -151,7 +156,8 @@ def _prepare(x: npt.ArrayLike, weights: npt.ArrayLike | None
     return a, w
 
 
-def _result(d: dict[str, Any], truncation: tuple[float, float] | None = None) -> FitResult:
+def _result(d: dict[str, Any], truncation: tuple[float, float] | None = None,
+            censored: bool = False) -> FitResult:
     names = list(d["names"])
     fixed = tuple(n for n, f in zip(names, d["fixed"]) if f)
     n = float(d["n"])
@@ -169,12 +175,62 @@ def _result(d: dict[str, Any], truncation: tuple[float, float] | None = None) ->
         n=int(n) if n.is_integer() else n,
         fixed=fixed,
         truncation=truncation,
+        censored=censored,
     )
+
+
+def _bound_array(v: Any, what: str) -> np.ndarray:
+    a = _as_float_array(v, what)[0]
+    if a.ndim > 1:
+        a = a.reshape(-1)
+    elif a.ndim == 0:
+        a = a.reshape(1)
+    return a if a.dtype == np.float64 else a.astype(np.float64)
+
+
+def _censored_data_class() -> Any:
+    stats = sys.modules.get("scipy.stats")  # never import SciPy just to check
+    return getattr(stats, "CensoredData", None)
+
+
+_Censored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _censoring(x: Any, left: Any, right: Any, interval: Any) -> _Censored | None:
+    """(x, left, right, lo, hi) as 1-d float64 arrays, or None if uncensored."""
+    cd = _censored_data_class()
+    if cd is not None and isinstance(x, cd):
+        if left is not None or right is not None or interval is not None:
+            raise TypeError("give the censoring either as a scipy.stats.CensoredData or "
+                            "with left=/right=/interval=, not both")
+        # SciPy (<= 1.17) has no public accessors: its documented constructor
+        # arguments are stored as these attributes
+        iv = np.asarray(x._interval, dtype=np.float64).reshape(-1, 2)
+        return (_bound_array(x._uncensored, "x"), _bound_array(x._left, "left"),
+                _bound_array(x._right, "right"), iv[:, 0].copy(), iv[:, 1].copy())
+    if left is None and right is None and interval is None:
+        return None
+    empty = np.empty(0, dtype=np.float64)
+    lo = hi = empty
+    if interval is not None:
+        try:
+            lo_, hi_ = interval
+        except (TypeError, ValueError):
+            raise TypeError("interval must be a pair of arrays (lo, hi)") from None
+        lo, hi = _bound_array(lo_, "interval lo"), _bound_array(hi_, "interval hi")
+        if lo.shape != hi.shape:
+            raise ValueError(f"interval: lo and hi must have the same length "
+                             f"(got {lo.size} and {hi.size})")
+    return (_bound_array(x, "x") if x is not None else empty,
+            empty if left is None else _bound_array(left, "left"),
+            empty if right is None else _bound_array(right, "right"), lo, hi)
 
 
 def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         fixed: Mapping[str, float] | None = None, method: str = "mle",
-        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None) -> FitResult:
+        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None,
+        left: npt.ArrayLike | None = None, right: npt.ArrayLike | None = None,
+        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> FitResult:
     """Maximum-likelihood fit of a distribution family to the values of `x`.
 
     Parameters
@@ -208,6 +264,22 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         likelihood. Normal family only; ``params`` are those of the
         untruncated normal and :meth:`FitResult.dist` is
         ``scipy.stats.truncnorm``.
+    left, right : array_like, optional
+        Censored values: each value of `left` is an observation known only to
+        be below it (left-censored), each of `right` one known only to be
+        above it (right-censored, e.g. still alive at the end of a study).
+    interval : (lo, hi) of array_like, optional
+        Interval-censored observations, each known only to lie in
+        ``[lo[i], hi[i]]`` (``lo=-inf`` or ``hi=inf``: left/right-censored;
+        ``lo == hi``: observed exactly). With censoring, `x` holds the values
+        observed exactly (may be empty or None), or `x` may be a
+        ``scipy.stats.CensoredData``; the likelihood is
+        ``sum log f(x) + sum log F(left) + sum log S(right) + sum log(F(hi) - F(lo))``.
+        Families normal, lognormal, exponential, weibull and logistic; the
+        ``loc`` of the positive families is fixed (at 0 unless given in
+        `fixed`, the exponential too). Not combinable with `weights` or
+        `truncation`. When no maximum exists (e.g. every value right-censored)
+        the result has ``converged=False``, NaN estimates and the reason.
 
     Returns
     -------
@@ -240,6 +312,22 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         raise ValueError(f"method must be 'mle' (got {method!r})")
     nan = _check_policy(nan_policy)
     fx = _fixed_dict(fixed, name)
+    cens = _censoring(x, left, right, interval)
+    if cens is not None:
+        if weights is not None:
+            raise ValueError("fit: weights= cannot be combined with censored data yet "
+                             "(repeat the values instead)")
+        if truncation is not None:
+            raise ValueError("fit: truncation= cannot be combined with censored data")
+        try:
+            d = _core.fit_censored(*cens, name, fx, nan, 200)
+        except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
+            raise ValueError(str(e)) from None
+        res = _result(d, censored=True)
+        if not res.converged and not (nan == "propagate" and "nan" in res.message):
+            warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
+                          stacklevel=_caller_stacklevel())
+        return res
     a, w = _prepare(x, weights)
     trunc = None
     if truncation is not None:
@@ -382,6 +470,8 @@ def gof(x: npt.ArrayLike, fit: FitResult, *, n_boot: int = 0, seed: Any = None,
         raise TypeError("fit must be a FitResult (from robstat.fit)")
     if fit.truncation is not None:
         raise ValueError("gof does not support truncated fits")
+    if fit.censored:
+        raise ValueError("gof does not support censored fits")
     nan = _check_policy(nan_policy)
     a = _as_float_array(x)[0].reshape(-1)
     params = list(fit.params.values())
