@@ -61,6 +61,20 @@ robstat::fit_result fit_typed(const py::array& a, const std::optional<py::array>
     return robstat::fit(xs, fam, o);
 }
 
+/// The fit options from the Python arguments.
+robstat::fit_options options_of(
+    const std::map<std::string, double>& fixed, const std::string& nan, int max_iter)
+{
+    robstat::fit_options o;
+    o.nan = robstat::parse_nan_policy(nan);
+    for (const auto& kv : fixed)
+        o.fixed.emplace_back(kv.first, kv.second);
+    if (max_iter < 1)
+        throw std::invalid_argument("max_iter must be >= 1");
+    o.max_iter = max_iter;
+    return o;
+}
+
 } // namespace
 
 ROBSTAT_GLUE_PART(bind_fit)
@@ -71,13 +85,7 @@ ROBSTAT_GLUE_PART(bind_fit)
             const std::map<std::string, double>& fixed, const std::string& nan, int max_iter,
             const std::optional<std::pair<double, double>>& truncation) {
             const auto fam = robstat::parse_family(family);
-            robstat::fit_options o;
-            o.nan = robstat::parse_nan_policy(nan);
-            for (const auto& kv : fixed)
-                o.fixed.emplace_back(kv.first, kv.second);
-            if (max_iter < 1)
-                throw std::invalid_argument("max_iter must be >= 1");
-            o.max_iter = max_iter;
+            const robstat::fit_options o = options_of(fixed, nan, max_iter);
             const double* bounds = nullptr;
             double b[2];
             if (truncation) {
@@ -100,13 +108,7 @@ ROBSTAT_GLUE_PART(bind_fit)
             const py::array& hi, const std::string& family,
             const std::map<std::string, double>& fixed, const std::string& nan, int max_iter) {
             const auto fam = robstat::parse_family(family);
-            robstat::fit_options o;
-            o.nan = robstat::parse_nan_policy(nan);
-            for (const auto& kv : fixed)
-                o.fixed.emplace_back(kv.first, kv.second);
-            if (max_iter < 1)
-                throw std::invalid_argument("max_iter must be >= 1");
-            o.max_iter = max_iter;
+            const robstat::fit_options o = options_of(fixed, nan, max_iter);
             using arr = py::array_t<double, py::array::forcecast>;
             const arr ax = arr::ensure(x), al = arr::ensure(left), ar = arr::ensure(right),
                       alo = arr::ensure(lo), ahi = arr::ensure(hi);

@@ -288,6 +288,21 @@ def _merge_brackets(bs: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
+def _each_block(fn: Any, blocks: list[Any], *args: Any) -> list[Any]:
+    """``fn(block, *args)`` for every (delayed) block, computed in one dask call."""
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    return list(compute(*[delayed(fn)(b, *args) for b in blocks]))  # type: ignore[no-untyped-call]
+
+
+def _merged_moments(states: Any) -> MomentsState:
+    out = MomentsState()
+    for st in states:
+        out.merge(st)
+    return out
+
+
 class _Plan:
     """Pass 1 over the blocks of a dask array: their delayed blocks, their
     summaries, the count of (non-NaN) values."""
@@ -298,12 +313,10 @@ class _Plan:
 
 def _two_pass(arr: Any, nan_policy: str, stacklevel: int = 3) -> _Plan | None:
     """Pass 1; None when the NaN policy makes the result NaN (or nothing is left)."""
-    from dask.base import compute
-    from dask.delayed import delayed
 
     policy = _check_policy(nan_policy)
     blocks = list(arr.to_delayed().reshape(-1))
-    summaries = list(compute(*[delayed(_pass1)(b) for b in blocks]))  # type: ignore[no-untyped-call]
+    summaries = _each_block(_pass1, blocks)
     n_nan = builtins.sum(s[1] for s in summaries)
     if n_nan and policy == "raise":
         raise ValueError("The input contains nan values (nan_policy=raise)")
@@ -324,13 +337,10 @@ class _Runs:
     exact sums between consecutive runs (pass 2)."""
 
     def __init__(self, ranks: list[int], plan: _Plan) -> None:
-        from dask.base import compute
-        from dask.delayed import delayed
 
         self.plan = plan
         self.brackets = _merge_brackets([_bracket(plan.summaries, r) for r in ranks])
-        parts = compute(*[delayed(_pass2)(b, self.brackets)  # type: ignore[no-untyped-call]
-                          for b in plan.blocks])
+        parts = _each_block(_pass2, plan.blocks, self.brackets)
         start = int(builtins.sum(p[0] for p in parts))
         self.starts: list[int] = []
         self.runs: list[np.ndarray] = []
@@ -366,11 +376,8 @@ class _Runs:
         """The gaps' exact sums of the values times `scale` (one more pass over
         the blocks the first time a scale other than 1 is asked for)."""
         if scale not in self._scaled:
-            from dask.base import compute
-            from dask.delayed import delayed
 
-            parts = compute(*[delayed(_pass_scaled)(b, self.brackets, scale)  # type: ignore[no-untyped-call]
-                              for b in self.plan.blocks])
+            parts = _each_block(_pass_scaled, self.plan.blocks, self.brackets, scale)
             self._scaled[scale] = [self._merged(list(parts), k) for k in range(len(self.gaps))]
         return self._scaled[scale]
 
@@ -813,8 +820,6 @@ def _sigma_clip_rule(flat: Any, work: np.dtype, threshold: float | None
     every round (five passes a round); None when no value is finite."""
     import warnings
 
-    from dask.base import compute
-    from dask.delayed import delayed
 
     f32 = work == np.dtype(np.float32)
     a, b = -math.inf, math.inf
@@ -833,8 +838,7 @@ def _sigma_clip_rule(flat: Any, work: np.dtype, threshold: float | None
         lo, hi = f[0], f[1]  # (a NaN bound clips nothing)
         na = a if lo != lo else builtins.max(a, lo)
         nb = b if hi != hi else builtins.min(b, hi)
-        left = builtins.sum(compute(*[delayed(_count_within)(blk, work, na, nb)  # type: ignore[no-untyped-call]
-                                      for blk in plan.blocks]))
+        left = builtins.sum(_each_block(_count_within, plan.blocks, work, na, nb))
         if left == plan.n or left == 0:  # converged, or nothing left (the last bounds stay)
             return f
         a, b = na, nb
@@ -928,8 +932,6 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
             _x=arr)
 
     import dask.array as da
-    from dask.base import compute
-    from dask.delayed import delayed
 
     zeros = da.zeros(flat.shape, dtype=np.int8, chunks=flat.chunks)
     plan = _two_pass(flat, policy, stacklevel=3)
@@ -950,11 +952,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         runs = _Runs([first, last], plan)
         lo, hi = runs.value(first), runs.value(last)
         center = _guarded_mean(lambda sc: runs.sum_ranks(first, last, sc).sum(), h)
-        parts = compute(*[delayed(_trim_block)(b, work, lo, hi)  # type: ignore[no-untyped-call]
-                          for b in plan.blocks])
-        between = MomentsState()
-        for p in parts:
-            between.merge(p[0])
+        parts = _each_block(_trim_block, plan.blocks, work, lo, hi)
+        between = _merged_moments(p[0] for p in parts)
         n_lt = builtins.sum(p[1] for p in parts)
         n_gt = builtins.sum(p[4] for p in parts)
         eq_lo = [p[2] for p in parts]
@@ -1005,11 +1004,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         q1, q3 = (float(work.type(_core.quantile_from_runs(n, q, "linear", runs.starts,
                                                              runs.runs))) for q in (0.25, 0.75))
         f = _core.aggregate_rule_fences("iqr", threshold, q1, q3, f32)
-    parts = compute(*[delayed(_fence_block)(b, work, f, name)  # type: ignore[no-untyped-call]
-                      for b in plan.blocks])
-    kept = MomentsState()
-    for p in parts:
-        kept.merge(p[0])
+    parts = _each_block(_fence_block, plan.blocks, work, f, name)
+    kept = _merged_moments(p[0] for p in parts)
     n_low = builtins.sum(p[1] for p in parts)
     n_high = builtins.sum(p[2] for p in parts)
     stats = {"lower_cut": f[0], "upper_cut": f[1]}
