@@ -393,6 +393,19 @@ namespace detail {
     /// Whether f got the copy (order_statistics) rather than the engine's selection.
     template <class OS> constexpr bool is_copy_v = is_copy<std::decay_t<OS>>::value;
 
+    /// m moved into [x(a), x(b)] (ranks a <= b, placed), where the exact mean of
+    /// values between them lies: the rounded sum over the count can land one ulp
+    /// beyond (13 copies of 0x1.8787878787878p+904). A non-finite m stays as it is
+    /// (an infinity kept, or an overflow the engine path hands to the copy path).
+    template <class OS> double in_kept_range(double m, OS& os, std::size_t a, std::size_t b)
+    {
+        if (!std::isfinite(m))
+            return m;
+        const double lo = static_cast<double>(os.select(a));
+        const double hi = static_cast<double>(os.select(b));
+        return m < lo ? lo : (m > hi ? hi : m);
+    }
+
     /// Trimmed mean of the values held by os (NaN when the trim keeps nothing).
     template <class Arch, class OS> double trimmed_mean_of(OS& os, const trim_spec& t)
     {
@@ -403,12 +416,14 @@ namespace detail {
             return std::numeric_limits<double>::quiet_NaN();
         const std::size_t g_lo = tail_lo(t, n), g_hi = tail_hi(t, n);
         const std::size_t kept = n - g_lo - g_hi;
+        double m;
         if constexpr (is_copy_v<OS>) {
-            return mean_with_overflow_guard(
+            m = mean_with_overflow_guard(
                 [&](double scale) { return kept_sum<Arch>(os, g_lo, n - g_hi - 1, scale); }, kept);
         } else {
-            return kept_sum<Arch>(os, g_lo, n - g_hi - 1) / static_cast<double>(kept);
+            m = kept_sum<Arch>(os, g_lo, n - g_hi - 1) / static_cast<double>(kept);
         }
+        return in_kept_range(m, os, g_lo, n - g_hi - 1);
     }
 
     /// Winsorized mean of the values held by os (NaN when the limits keep nothing).
@@ -434,9 +449,9 @@ namespace detail {
             return acc.total();
         };
         if constexpr (is_copy_v<OS>)
-            return mean_with_overflow_guard(total, n);
+            return in_kept_range(mean_with_overflow_guard(total, n), os, g_lo, n - g_hi - 1);
         else
-            return total(1.0) / static_cast<double>(n);
+            return in_kept_range(total(1.0) / static_cast<double>(n), os, g_lo, n - g_hi - 1);
     }
 
     // ---- lane functions ------------------------------------------------------

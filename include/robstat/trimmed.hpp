@@ -162,12 +162,15 @@ namespace detail {
                     // sum (as winsorized_mean_of: each rounded once)
                     exact_pieces<Arch> acc;
                     add_kept(acc, os, m.g_lo, m.n - m.g_hi - 1);
-                    m.tmean = acc.total() / static_cast<double>(m.h);
+                    // (each moved into [lo, hi], where the exact means lie: in_kept_range)
+                    m.tmean = in_kept_range(
+                        acc.total() / static_cast<double>(m.h), os, m.g_lo, m.n - m.g_hi - 1);
                     if (m.g_lo > 0)
                         acc.add_product(m.lo, static_cast<double>(m.g_lo));
                     if (m.g_hi > 0)
                         acc.add_product(m.hi, static_cast<double>(m.g_hi));
-                    m.wmean = acc.total() / static_cast<double>(m.n);
+                    m.wmean = in_kept_range(
+                        acc.total() / static_cast<double>(m.n), os, m.g_lo, m.n - m.g_hi - 1);
                 }
                 if (!(std::isfinite(m.tmean) && std::isfinite(m.wmean))) {
                     // infinities kept (or an overflowing sum): no finite spread

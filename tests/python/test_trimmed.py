@@ -496,3 +496,19 @@ def test_property_against_definitions(v, p):
         lv = robstat.trimmed_mean(x, [p, 0.5, 0.05])
         for i, q in enumerate([p, 0.5, 0.05]):
             assert lv[i] == robstat.trimmed_mean(x, q)
+
+
+def test_means_stay_inside_the_kept_values() -> None:
+    # found by fuzz_estimators: the rounded sum of 13 copies over 13 was one ulp above them
+    import struct
+
+    v = struct.unpack("<d", bytes([0x78] * 8))[0]  # 0x1.8787878787878p+904
+    for k in range(1, 40):
+        for zeros in range(3):
+            x = np.array([v] * k + [0.0] * zeros)
+            for t in (0.0, 0.1, 0.2):
+                for f in (robstat.trimmed_mean, robstat.winsorized_mean):
+                    r = float(f(x, t))
+                    assert 0.0 <= r <= v, (f.__name__, k, zeros, t, r.hex())
+            assert robstat.trimmed_mean(np.full(k, v), 0.1) == v
+            assert robstat.aggregate(np.full(k, v)).center == v

@@ -410,6 +410,14 @@ def _guarded_mean(total: Any, n: int) -> float:
     return small / n * 2.0**64
 
 
+def _in_range(m: float, lo: float, hi: float) -> float:
+    """m moved into [lo, hi] (the kept extremes, where the exact mean lies), as the
+    single-machine means (detail::in_kept_range); a non-finite m stays."""
+    if not math.isfinite(m):
+        return m
+    return lo if m < lo else (hi if m > hi else m)
+
+
 def _times(v: float, g: int) -> SumState:
     """g copies of v, exactly: v times the powers of two of g (each exact)."""
     terms = [v * 2.0**k for k in range(g.bit_length()) if g >> k & 1]
@@ -547,7 +555,8 @@ def trimmed_mean(x: Any, trim: Any = 0.1, *, axis: Any = None, nan_policy: str =
         return _scalar(_select_quantile(plan, 0.5, "median"), out, arr.ndim, keepdims)
     first, last = g_lo, n - 1 - g_hi
     runs = _Runs([first, last], plan)
-    value = _guarded_mean(lambda s: runs.sum_ranks(first, last, s).sum(), last - first + 1)
+    value = _in_range(_guarded_mean(lambda s: runs.sum_ranks(first, last, s).sum(),
+                                    last - first + 1), runs.value(first), runs.value(last))
     return _scalar(value, out, arr.ndim, keepdims)
 
 
@@ -589,7 +598,7 @@ def winsorized_mean(x: Any, limits: Any = 0.1, *, axis: Any = None,
             acc.merge(_times(hi * scale, g_hi))
         return acc.sum()
 
-    return _scalar(_guarded_mean(total, n), out, arr.ndim, keepdims)
+    return _scalar(_in_range(_guarded_mean(total, n), lo, hi), out, arr.ndim, keepdims)
 
 
 def _abs_dev(block: np.ndarray, work: np.dtype, c: float) -> np.ndarray:
@@ -951,7 +960,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         first, last = g_lo, n - 1 - g_hi
         runs = _Runs([first, last], plan)
         lo, hi = runs.value(first), runs.value(last)
-        center = _guarded_mean(lambda sc: runs.sum_ranks(first, last, sc).sum(), h)
+        center = _in_range(_guarded_mean(lambda sc: runs.sum_ranks(first, last, sc).sum(), h),
+                           lo, hi)
         parts = _each_block(_trim_block, plan.blocks, work, lo, hi)
         between = _merged_moments(p[0] for p in parts)
         n_lt = builtins.sum(p[1] for p in parts)
