@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <tuple>
 
 #include "robstat/m_estimators.hpp"
 #include "robstat/outlier_rules.hpp"
@@ -243,10 +244,8 @@ namespace detail {
     /// The label of v against fence f: the comparisons of outliers_lane, bit for bit.
     template <class W> inline W fence_rule_label(W v, const fences<W>& f) noexcept
     {
-        if (f.by_zscore) {
-            const W z = (v - f.center) / f.denom;
-            return z > f.threshold ? W(1) : (z < -f.threshold ? W(-1) : W(0));
-        }
+        if (f.by_zscore)
+            return zscore_label(v, f);
         return fence_label<W>(v, f.lower, f.upper, f.clip_inf);
     }
 
@@ -529,8 +528,7 @@ namespace detail {
             const double s = static_cast<double>(static_cast<W>(
                 static_cast<double>(weighted_mad_lane<Arch>(x, kw, &med, 1.0, nan_policy::omit, ws))
                 * mad_normal_scale));
-            f.lower = static_cast<W>(med - rounded_product(s, t));
-            f.upper = static_cast<W>(med + rounded_product(s, t));
+            std::tie(f.lower, f.upper) = clip_bounds(static_cast<W>(med), static_cast<W>(s), t, t);
             bool clipped = false, left = false;
             for (std::size_t i = 0; i < x.size; ++i) {
                 if (!(kept[i] > 0))
@@ -631,26 +629,20 @@ namespace detail {
             const double q1 = static_cast<double>(qs[0]), q3 = static_cast<double>(qs[1]);
             if (!(std::isfinite(q1) && std::isfinite(q3)))
                 return false;
-            f.lower = static_cast<W>(q1 - rounded_product(t, q3 - q1));
-            f.upper = static_cast<W>(q3 + rounded_product(t, q3 - q1));
+            f = iqr_fences_from<W>(q1, q3, t);
         } else if (prm.method == aggregate_method::sigma_clip) {
             if (!weighted_sigma_clip_fences<Arch>(x, w, t, ws, f))
                 return false;
         } else { // mad (as mad_fences), huber (its default scale)
-            const double s = static_cast<double>(weighted_mad_lane<Arch>(x, w, &md, 1.0, p, ws))
-                * mad_normal_scale;
+            const double raw = static_cast<double>(weighted_mad_lane<Arch>(x, w, &md, 1.0, p, ws));
+            const double s = raw * mad_normal_scale;
             if (prm.method == aggregate_method::huber) {
                 r.scale = s;
                 r.center = static_cast<double>(huber_weighted_lane<Arch>(x, w, t, &s, p, ws));
                 f.lower = static_cast<W>(r.center - t * s);
                 f.upper = static_cast<W>(r.center + t * s);
             } else {
-                f.by_zscore = true;
-                f.center = med;
-                f.denom = static_cast<W>(s);
-                f.threshold = static_cast<W>(t);
-                f.lower = static_cast<W>(md - rounded_product(t, static_cast<double>(f.denom)));
-                f.upper = static_cast<W>(md + rounded_product(t, static_cast<double>(f.denom)));
+                f = mad_fences_from<W>(med, raw, t);
             }
         }
         r.f = f;

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -324,14 +325,27 @@ namespace detail {
         return static_cast<W>(static_cast<double>(raw) * mad_normal_scale);
     }
 
+    /// A fence v in W, a value beyond W's range saturated to its largest finite value:
+    /// every finite value is then inside it and +-inf outside, as the rules label them
+    /// (rounded to W it would be +-inf, and +-inf, labelled outliers, would not be beyond
+    /// the reported fence).
+    template <class W> W saturated_fence(double v) noexcept
+    {
+        constexpr double lim = std::numeric_limits<W>::max();
+        return static_cast<W>(std::clamp(v, -lim, lim));
+    }
+
     /// One round's bounds (astropy: cen - (std * sigma_lower), cen + (std * sigma_upper),
-    /// the products rounded). Also what robstat.dask.aggregate clips by.
+    /// the products rounded). Also what robstat.dask.aggregate clips by. With a finite
+    /// centre (the finite values have one, and a finite spread, even when the scale
+    /// overflowed) bounds beyond W's range are saturated_fence's: +-inf stay outliers.
     template <class W> std::pair<W, W> clip_bounds(W c, W s, double low, double high) noexcept
     {
-        return {
-            static_cast<W>(static_cast<double>(c) - rounded_product(static_cast<double>(s), low)),
-            static_cast<W>(static_cast<double>(c) + rounded_product(static_cast<double>(s), high))
-        };
+        const double cd = static_cast<double>(c), sd = static_cast<double>(s);
+        const double lo = cd - rounded_product(sd, low), hi = cd + rounded_product(sd, high);
+        if (!std::isfinite(cd))
+            return { static_cast<W>(lo), static_cast<W>(hi) };
+        return { saturated_fence<W>(lo), saturated_fence<W>(hi) };
     }
 
     /// What sigma clipping found for one lane.

@@ -86,7 +86,11 @@ namespace detail {
 
     /// The mad rule's fences from the median and the raw MAD (in W): exactly
     /// the operations of zscore_lane (robust_zscore), so the same z, bit for bit.
-    /// Also what robstat.dask.aggregate labels by.
+    /// Also what robstat.aggregate (weighted too) and robstat.dask.aggregate label by.
+    /// A fence beyond W's range (t * denom past it while the scores stay finite) is
+    /// saturated_fence's (clipping.hpp): W's largest finite value. (With an infinite
+    /// MAD, more than half the values infinite, inf scores NaN and is not an outlier:
+    /// the fences stay +-inf.)
     template <class W> fences<W> mad_fences_from(W med, double raw_mad, double t) noexcept
     {
         fences<W> f;
@@ -95,11 +99,19 @@ namespace detail {
         f.center = med;
         f.denom = static_cast<W>(mad_normal_scale * raw_mad);
         f.threshold = static_cast<W>(t);
-        f.lower = static_cast<W>(
-            static_cast<double>(med) - rounded_product(t, static_cast<double>(f.denom)));
-        f.upper = static_cast<W>(
-            static_cast<double>(med) + rounded_product(t, static_cast<double>(f.denom)));
+        const double c = static_cast<double>(med), d = static_cast<double>(f.denom);
+        const bool finite = std::isfinite(c) && std::isfinite(d);
+        auto fence = [&](double v) { return finite ? saturated_fence<W>(v) : static_cast<W>(v); };
+        f.lower = fence(c - rounded_product(t, d));
+        f.upper = fence(c + rounded_product(t, d));
         return f;
+    }
+
+    /// The mad rule's label of v: robust_zscore's score against the threshold.
+    template <class W> W zscore_label(W v, const fences<W>& f) noexcept
+    {
+        const W z = robust_score<void>(v, f.center, W(1), f.denom);
+        return z > f.threshold ? W(1) : (z < -f.threshold ? W(-1) : W(0));
     }
 
     /// Tukey's fences from the linear quartiles (R: stats[2] - coef * iqr,
@@ -221,10 +233,8 @@ namespace detail {
             return;
         }
         if (f.by_zscore) {
-            for (std::size_t i = 0; i < x.size; ++i) {
-                const W z = robust_score<Arch>(static_cast<W>(x[i]), f.center, W(1), f.denom);
-                out[i] = z > f.threshold ? W(1) : (z < -f.threshold ? W(-1) : W(0));
-            }
+            for (std::size_t i = 0; i < x.size; ++i)
+                out[i] = zscore_label(static_cast<W>(x[i]), f);
         } else {
             label_lane(x, f.lower, f.upper, f.clip_inf, out);
         }

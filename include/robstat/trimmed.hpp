@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -159,18 +160,35 @@ namespace detail {
                 m.hi = static_cast<double>(os.select(m.n - m.g_hi - 1));
                 {
                     // the kept sum, then the winsorized total in the same exact
-                    // sum (as winsorized_mean_of: each rounded once)
-                    exact_pieces<Arch> acc;
-                    add_kept(acc, os, m.g_lo, m.n - m.g_hi - 1);
+                    // sum (as winsorized_mean_of: each rounded once), every term
+                    // times scale
+                    auto totals = [&](double scale) {
+                        exact_pieces<Arch> acc;
+                        add_kept(acc, os, m.g_lo, m.n - m.g_hi - 1, scale);
+                        const double kept = acc.total();
+                        // (a tail with nothing cut adds no term: 0 * inf would be NaN)
+                        if (m.g_lo > 0)
+                            acc.add_product(m.lo * scale, static_cast<double>(m.g_lo));
+                        if (m.g_hi > 0)
+                            acc.add_product(m.hi * scale, static_cast<double>(m.g_hi));
+                        return std::pair { kept, acc.total() };
+                    };
+                    auto [kt, wt] = totals(1.0);
+                    double unit = 1.0;
+                    if constexpr (is_copy_v<decltype(os)>) {
+                        // a sum that overflows: the terms scaled by 2^-64 (exact), as
+                        // mean_with_overflow_guard (an infinity kept then gives +-inf,
+                        // not inf - inf; the engine path hands these to the copy path)
+                        if (!(std::isfinite(kt) && std::isfinite(wt))) {
+                            std::tie(kt, wt) = totals(0x1p-64);
+                            unit = 0x1p64;
+                        }
+                    }
                     // (each moved into [lo, hi], where the exact means lie: in_kept_range)
                     m.tmean = in_kept_range(
-                        acc.total() / static_cast<double>(m.h), os, m.g_lo, m.n - m.g_hi - 1);
-                    if (m.g_lo > 0)
-                        acc.add_product(m.lo, static_cast<double>(m.g_lo));
-                    if (m.g_hi > 0)
-                        acc.add_product(m.hi, static_cast<double>(m.g_hi));
+                        kt / static_cast<double>(m.h) * unit, os, m.g_lo, m.n - m.g_hi - 1);
                     m.wmean = in_kept_range(
-                        acc.total() / static_cast<double>(m.n), os, m.g_lo, m.n - m.g_hi - 1);
+                        wt / static_cast<double>(m.n) * unit, os, m.g_lo, m.n - m.g_hi - 1);
                 }
                 if (!(std::isfinite(m.tmean) && std::isfinite(m.wmean))) {
                     // infinities kept (or an overflowing sum): no finite spread

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -427,4 +428,77 @@ TEST_CASE("outliers: mad rule equals |robust_zscore| > threshold; the others", "
     CHECK_THROWS_AS(
         robstat::outliers(std::vector<double> { 1 }, robstat::outlier_method::iqr, -1.0),
         std::invalid_argument);
+}
+
+TEST_CASE("outliers: mad fences beyond the range of the type", "[clip]")
+{
+    // Labels and reported fences agree: a fence past the type's range is its largest
+    // finite value (every finite value inside, +-inf outside, as the z-scores label).
+    auto agree = [](const auto& x, const auto& r) {
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double v = x[i];
+            CHECK(r.labels[i] == (v < r.lower ? -1 : v > r.upper ? 1 : 0));
+        }
+    };
+    { // float (found by fuzz_estimators): median -507.25, MAD 1.7e38
+        constexpr float big = std::numeric_limits<float>::max();
+        const std::vector<float> x { -big, -big, -big, -big, -big, -big,
+            std::numeric_limits<float>::infinity(), -7, -14.5f, -10.5f, -1000, -big, 2, -1, -1, 0 };
+        const auto r = robstat::outliers(x);
+        CHECK(r.lower == -big);
+        CHECK(r.upper == big);
+        CHECK(r.n_high == 1);
+        CHECK(r.labels[6] == 1);
+        CHECK(r.n_low == 0);
+        agree(x, r);
+    }
+    { // double: x - median overflows for the first value, its score does not (-1.73)
+        const std::vector<double> x { -0.8e308, 0.2e308, 1e308, 1.5e308, 1.7e308,
+            std::numeric_limits<double>::infinity() };
+        const std::vector<double> w(x.size(), 1.0);
+        const auto z = robstat::robust_zscore(x);
+        CHECK(std::isfinite(z[0]));
+        const auto r = robstat::outliers(x);
+        CHECK(r.lower == -std::numeric_limits<double>::max());
+        CHECK(r.upper == std::numeric_limits<double>::max());
+        CHECK(r.labels == std::vector<std::int8_t> { 0, 0, 0, 0, 0, 1 });
+        agree(x, r);
+        robstat::aggregate_params p;
+        p.method = robstat::aggregate_method::mad;
+        const auto a = robstat::aggregate(x, p);
+        const auto aw = robstat::aggregate(x, w, p); // weighted: the same rule
+        CHECK(a.labels == r.labels);
+        CHECK(aw.labels == r.labels);
+        CHECK(aw.lower_cut == r.lower);
+        CHECK(aw.upper_cut == r.upper);
+    }
+    { // sigma_clip (found by fuzz_estimators): median -9e307, 3 mad_std beyond the range;
+      // +-inf are outliers and beyond the reported bounds, the finite values inside
+        constexpr double big = std::numeric_limits<double>::max();
+        const std::vector<double> x { std::numeric_limits<double>::infinity(), -big, -big, 18.25,
+            15 };
+        const std::vector<double> w(x.size(), 1.0);
+        const auto c = robstat::sigma_clip(x);
+        CHECK(c.lower == -big);
+        CHECK(c.upper == big);
+        CHECK(c.labels == std::vector<std::int8_t> { 1, 0, 0, 0, 0 });
+        agree(x, c);
+        const auto r = robstat::outliers(x, robstat::outlier_method::sigma_clip);
+        CHECK(r.labels == c.labels);
+        CHECK(r.upper == big);
+        robstat::aggregate_params p;
+        p.method = robstat::aggregate_method::sigma_clip;
+        const auto aw = robstat::aggregate(x, w, p); // weighted: the same bounds
+        CHECK(aw.labels == c.labels);
+        CHECK(aw.lower_cut == -big);
+        CHECK(aw.upper_cut == big);
+        // trim keeping inf and values whose sum overflows: the centre is inf (the mean of
+        // inf and finite values), not inf - inf (found with this input by robstat.dask)
+        robstat::aggregate_params pt;
+        CHECK(robstat::aggregate(x, pt).center == std::numeric_limits<double>::infinity());
+        CHECK(robstat::aggregate(x, w, pt).center == std::numeric_limits<double>::infinity());
+        const std::vector<float> xf(x.begin(), x.end()); // float: -big rounds to -inf
+        const auto cf = robstat::sigma_clip(xf);
+        agree(xf, cf);
+    }
 }

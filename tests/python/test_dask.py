@@ -535,7 +535,13 @@ def test_aggregate_edge_cases() -> None:
         cases = [np.full(50, 2.5), np.array([1.0]), np.array([1.0, 2.0]),
                  np.array([1.0, 1.0, 1.0, 5.0, -3.0, 1.0]),
                  np.array([-np.inf, 1.0, 2.0, 3.0, np.inf, 2.0, 2.0]),
-                 np.array([-np.inf, np.inf]), np.array([0.0, -0.0, 0.0, 1e300, -1e300])]
+                 np.array([-np.inf, np.inf]), np.array([0.0, -0.0, 0.0, 1e300, -1e300]),
+                 # x - median overflows where the score does not; mad fences past the range
+                 np.array([-0.8e308, 0.2e308, 1e308, 1.5e308, 1.7e308, np.inf]),
+                 np.array([np.inf, -1.7976931348623157e308, -1.7976931348623157e308, 18.25,
+                           15.0]),
+                 np.array([-3.4e38] * 6 + [np.inf, -7, -14.5, -10.5, -1000, -3.4e38, 2, -1, -1,
+                                           0], dtype=np.float32)]
         for x in cases:
             for method, kw in AGG_CASES + (("trim", {"ntrim": (40, 40)}),):
                 for chunks in (x.size, 1, 3):

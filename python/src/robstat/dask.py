@@ -793,13 +793,13 @@ def _trim_labels(block: np.ndarray, work: np.dtype, lo: float, hi: float, cut_lo
 def _fence_labels(block: np.ndarray, work: np.dtype, f: tuple[float, ...], rule: str
                   ) -> np.ndarray:
     """The fence rule's labels in the working dtype, robstat's comparisons (mad:
-    z = (x - center) / denom against the threshold; iqr: the fences; sigma_clip:
-    the fences, and +-inf always cut)."""
+    the robust z-score (x - center) / denom, as robust_zscore computes it, against
+    the threshold; iqr: the fences; sigma_clip: the fences, and +-inf always cut)."""
     v = np.asarray(block).astype(work, copy=False)
     lower, upper, center, denom, thr = (work.type(c) for c in f[:5])
     with np.errstate(all="ignore"):
         if rule == "mad":
-            z = (v - center) / denom
+            z = _score_block(v, work, work, center, 1.0, denom)
             lab: np.ndarray = (z > thr).astype(np.int8) - (z < -thr).astype(np.int8)
         else:
             lab = (v > upper).astype(np.int8) - (v < lower).astype(np.int8)
@@ -851,6 +851,22 @@ def _sigma_clip_rule(flat: Any, work: np.dtype, threshold: float | None
         if left == plan.n or left == 0:  # converged, or nothing left (the last bounds stay)
             return f
         a, b = na, nb
+
+
+def _fence_scale(kept: MomentsState, f32: bool) -> float:
+    """The sample standard deviation of the kept values as robstat.aggregate forms
+    it: float32 rounds the variance to float32 and takes its square root in
+    double; a variance beyond float32's range is that of the values scaled by
+    2^-e (e the exponent of the largest magnitude), scaled back, as aggregate's
+    mean_sd does (so a finite spread is not inf)."""
+    if not f32:
+        return float(kept.std(ddof=1))
+    var = kept.var(ddof=1)
+    with np.errstate(over="ignore"):
+        if math.isfinite(float(np.float32(var))) or not math.isfinite(var):
+            return math.sqrt(float(np.float32(var)))
+    e = math.frexp(builtins.max(abs(kept.min()), abs(kept.max())))[1] - 1
+    return math.sqrt(float(np.float32(math.ldexp(var, -2 * e)))) * math.ldexp(1.0, e)
 
 
 def _fence_block(block: np.ndarray, work: np.dtype, f: tuple[float, ...], rule: str
@@ -931,7 +947,8 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
                n_kept: int | None = None, stats: dict[str, float] | None = None
                ) -> DaskAggregate:
         def w(key: str) -> float:  # robstat rounds its statistics to the working dtype
-            return float(work.type((stats or {}).get(key, math.nan)))
+            with np.errstate(over="ignore"):  # (beyond float32's range: inf, as robstat)
+                return float(work.type((stats or {}).get(key, math.nan)))
 
         return DaskAggregate(
             center=w("center"), scale=w("scale"), ci=(w("ci_lower"), w("ci_upper")),
@@ -981,11 +998,12 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
         stats = {"center": center, "lower_cut": lo, "upper_cut": hi}
         if h >= 2:
             stats["scale"] = kept.std(ddof=1)
-            # Yuen: se = sqrt(SSD_w / (h (h - 1))); ddof = n - 1 makes var the SSD itself
-            # and std its root, finite where the SSD overflows (huge finite values)
+            # Yuen: se = sqrt(SSD_w / (h (h - 1))); ddof = n - 1 makes var the SSD itself;
+            # where the SSD overflows (huge finite values), ddof = n - h (h - 1) makes std
+            # se itself, finite (as robstat's, from the values scaled by a power of two)
             ssd_w = winsorized.var(ddof=n - 1)
             se = math.sqrt(ssd_w / (h * (h - 1.0))) if not math.isinf(ssd_w) else \
-                winsorized.std(ddof=n - 1) / math.sqrt(h * (h - 1.0))
+                winsorized.std(ddof=n - h * (h - 1.0))
             if mode == "auto" and lower == upper and math.isfinite(se):
                 half = _core.t_critical(h - 1.0, conf) * se
                 stats["ci_lower"], stats["ci_upper"] = center - half, center + half
@@ -1022,9 +1040,7 @@ def aggregate(x: Any, *, method: str = "trim", trim: Any = None, ntrim: Any = No
     if kept.count():
         # (a mean lies in [min, max]; its rounding must not move it out, as robstat)
         stats["center"] = builtins.min(builtins.max(kept.mean(), kept.min()), kept.max())
-        # (robstat: the variance in the working dtype, its square root in double)
-        stats["scale"] = math.sqrt(float(work.type(kept.var(ddof=1)))) if f32 else \
-            kept.std(ddof=1)
+        stats["scale"] = _fence_scale(kept, f32)
     labels = flat.map_blocks(_fence_labels, work, f, name, dtype=np.int8,
                              meta=np.empty(0, np.int8))
     return result(labels, n, n_low, n_high, stats=stats)
