@@ -61,8 +61,12 @@ namespace detail {
                 // (exact, and finite as |x| < 2^501, resp. 2^20)
                 const double big = simd::sum_sq_dev<Arch>(data, n, m, 0x1p512);
                 if (big < 0x1p-968 && std::fabs(m) < 0x1p20) {
+                    // (not when the deviations are ulps of a mean rounded past equal
+                    // values, whose corrected sum cancels to 0: scaled by 2^1000 their
+                    // squares overflow, inf - inf; std(3 x -22.173614276709863) is 0)
                     const double huge = simd::sum_sq_dev<Arch>(data, n, m, 0x1p1000);
-                    return static_cast<W>(std::sqrt(std::max(huge, 0.0) / dof) * 0x1p-1000);
+                    if (std::isfinite(huge))
+                        return static_cast<W>(std::sqrt(std::max(huge, 0.0) / dof) * 0x1p-1000);
                 }
                 return static_cast<W>(std::sqrt(std::max(big, 0.0) / dof) * 0x1p-512);
             }
