@@ -4,6 +4,7 @@
 // per-instruction-set dispatch (fits are scalar code: docs/fit.md).
 #pragma once
 
+#include "robstat/fit/batched.hpp"
 #include "robstat/fit/censored.hpp"
 #include "robstat/fit/families.hpp"
 #include "robstat/fit/gof.hpp"

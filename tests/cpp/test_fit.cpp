@@ -403,9 +403,11 @@ cens_data censor(const std::vector<double>& v, double cl, double cr)
     return d;
 }
 
-// the censored log-likelihood from the textbook cdfs (std::erfc, exp), in
-// SciPy's parameters: an oracle independent of censored.hpp
-double cens_loglik(family f, const cens_data& d, const std::vector<double>& p)
+// the censored log-likelihood from the textbook cdfs (std::erfc, exp, atan),
+// in SciPy's parameters: an oracle independent of censored.hpp; truncated to
+// [L, U], each probability conditional on it
+double cens_loglik(family f, const cens_data& d, const std::vector<double>& p, double L = -INFINITY,
+    double U = INFINITY)
 {
     const auto cdf = [&](double x) -> double {
         switch (f) {
@@ -419,10 +421,33 @@ double cens_loglik(family f, const cens_data& d, const std::vector<double>& p)
             return -std::expm1(-std::pow(x / p[2], p[0]));
         case family::exponential:
             return -std::expm1(-x / p[1]);
+        case family::cauchy:
+            return 0.5 + std::atan((x - p[0]) / p[1]) / 3.14159265358979323846;
         default:
             return NAN;
         }
     };
+    const bool truncated = L > -INFINITY || U < INFINITY;
+    const auto F = [&](double x) { return x == INFINITY ? 1.0 : x == -INFINITY ? 0.0 : cdf(x); };
+    if (truncated) {
+        const double logmass = std::log(F(U) - F(L));
+        double s = 0;
+        for (double v : d.x)
+            s += robstat::detail::fit::logpdf(f, p.data(), v) - logmass;
+        const auto interval = [&](double a, double b) {
+            a = std::max(a, L);
+            b = std::min(b, U);
+            if (!(a == L && b == U))
+                s += std::log(F(b) - F(a)) - logmass;
+        };
+        for (double v : d.left)
+            interval(-INFINITY, v);
+        for (double v : d.right)
+            interval(v, INFINITY);
+        for (std::size_t i = 0; i < d.lo.size(); ++i)
+            interval(d.lo[i], d.hi[i]);
+        return s;
+    }
     double s = 0;
     for (double v : d.x)
         s += robstat::detail::fit::logpdf(f, p.data(), v);
@@ -437,11 +462,54 @@ double cens_loglik(family f, const cens_data& d, const std::vector<double>& p)
 
 } // namespace
 
+namespace {
+
+// the fit's score vanishes and se is the inverse of a central-difference
+// Hessian of cens_loglik (truncated to [L, U])
+void check_score_and_se(
+    family f, const cens_data& d, const robstat::fit_result& r, double L, double U)
+{
+    CHECK(cens_loglik(f, d, r.params, L, U) == Approx(r.loglik).epsilon(1e-11));
+    std::vector<std::size_t> free;
+    for (std::size_t i = 0; i < r.params.size(); ++i)
+        if (!r.fixed[i])
+            free.push_back(i);
+    const auto at = [&](std::size_t i, double hi, std::size_t j, double hj) {
+        auto p = r.params;
+        p[i] += hi;
+        p[j] += hj;
+        return cens_loglik(f, d, p, L, U);
+    };
+    std::vector<double> Hm(free.size() * free.size());
+    for (std::size_t a = 0; a < free.size(); ++a) {
+        const std::size_t i = free[a];
+        const double h = 1e-4 * std::max(std::fabs(r.params[i]), r.se[i]);
+        const double g = (at(i, h, i, 0) - at(i, -h, i, 0)) / (2 * h);
+        CHECK(std::fabs(g) * r.se[i] < 1e-5);
+        for (std::size_t b = 0; b < free.size(); ++b) {
+            const std::size_t j = free[b];
+            const double hj = 1e-4 * std::max(std::fabs(r.params[j]), r.se[j]);
+            Hm[a * free.size() + b]
+                = (at(i, h, j, hj) - at(i, h, j, -hj) - at(i, -h, j, hj) + at(i, -h, j, -hj))
+                / (4 * h * hj);
+        }
+    }
+    if (free.size() == 1) {
+        CHECK(r.se[free[0]] == Approx(std::sqrt(-1 / Hm[0])).epsilon(1e-4));
+    } else {
+        const double det = Hm[0] * Hm[3] - Hm[1] * Hm[2];
+        CHECK(r.se[free[0]] == Approx(std::sqrt(-Hm[3] / det)).epsilon(1e-4));
+        CHECK(r.se[free[1]] == Approx(std::sqrt(-Hm[0] / det)).epsilon(1e-4));
+    }
+}
+
+} // namespace
+
 TEST_CASE("fit: censored samples, the score vanishes and se is the inverse information",
     "[fit][censored]")
 {
     for (family f : { family::normal, family::logistic, family::lognormal, family::weibull,
-             family::exponential }) {
+             family::exponential, family::cauchy }) {
         INFO(robstat::info(f).name);
         const bool pos = robstat::info(f).positive_support;
         auto v = draw(f, 400, 31);
@@ -454,40 +522,136 @@ TEST_CASE("fit: censored samples, the score vanishes and se is the inverse infor
         const auto r = robstat::fit(d.view(), f);
         REQUIRE(r.converged);
         CHECK(r.n == 400);
-        CHECK(cens_loglik(f, d, r.params) == Approx(r.loglik).epsilon(1e-11));
-        std::vector<std::size_t> free;
-        for (std::size_t i = 0; i < r.params.size(); ++i)
-            if (!r.fixed[i])
-                free.push_back(i);
-        const auto at = [&](std::size_t i, double hi, std::size_t j, double hj) {
-            auto p = r.params;
-            p[i] += hi;
-            p[j] += hj;
-            return cens_loglik(f, d, p);
-        };
-        // central-difference score and Hessian
-        std::vector<double> Hm(free.size() * free.size());
-        for (std::size_t a = 0; a < free.size(); ++a) {
-            const std::size_t i = free[a];
-            const double h = 1e-4 * r.params[i];
-            const double g = (at(i, h, i, 0) - at(i, -h, i, 0)) / (2 * h);
-            CHECK(std::fabs(g) * r.se[i] < 1e-5);
-            for (std::size_t b = 0; b < free.size(); ++b) {
-                const std::size_t j = free[b];
-                const double hj = 1e-4 * r.params[j];
-                Hm[a * free.size() + b]
-                    = (at(i, h, j, hj) - at(i, h, j, -hj) - at(i, -h, j, hj) + at(i, -h, j, -hj))
-                    / (4 * h * hj);
-            }
-        }
-        if (free.size() == 1) {
-            CHECK(r.se[free[0]] == Approx(std::sqrt(-1 / Hm[0])).epsilon(1e-4));
-        } else {
-            const double det = Hm[0] * Hm[3] - Hm[1] * Hm[2];
-            CHECK(r.se[free[0]] == Approx(std::sqrt(-Hm[3] / det)).epsilon(1e-4));
-            CHECK(r.se[free[1]] == Approx(std::sqrt(-Hm[0] / det)).epsilon(1e-4));
-        }
+        check_score_and_se(f, d, r, -INFINITY, INFINITY);
     }
+}
+
+TEST_CASE("fit: truncated samples, also censored", "[fit][censored][truncated]")
+{
+    for (family f : { family::normal, family::logistic, family::lognormal, family::weibull,
+             family::exponential, family::cauchy }) {
+        INFO(robstat::info(f).name);
+        const bool pos = robstat::info(f).positive_support;
+        const double L = pos ? 0.3 : -2.0, U = pos ? 4.0 : 5.0;
+        auto v = draw(f, 4000, 17);
+        std::vector<double> kept;
+        for (double e : v) {
+            e -= f == family::exponential ? 1 : 0;
+            if (e >= L && e <= U && kept.size() < 500)
+                kept.push_back(e);
+        }
+        // uncensored, truncated to [L, U]
+        cens_data d;
+        d.x = kept;
+        auto s = d.view();
+        s.lower = L;
+        s.upper = U;
+        auto r = robstat::fit(s, f);
+        REQUIRE(r.converged);
+        CHECK(r.n == 500);
+        check_score_and_se(f, d, r, L, U);
+        if (f == family::normal) { // the normal family's own truncated fit
+            const auto t = robstat::fit_truncated_normal(kept, L, U);
+            CHECK(r.params[0] == Approx(t.params[0]).epsilon(1e-10));
+            CHECK(r.params[1] == Approx(t.params[1]).epsilon(1e-10));
+            CHECK(r.se[1] == Approx(t.se[1]).epsilon(1e-7));
+            CHECK(r.loglik == Approx(t.loglik).epsilon(1e-12));
+        }
+        // and censored: bounds beyond [L, U] are clipped to it
+        const auto c = pos ? censor(kept, 0.6, 2.5) : censor(kept, -1.0, 3.0);
+        s = c.view();
+        s.lower = L;
+        s.upper = U;
+        r = robstat::fit(s, f);
+        REQUIRE(r.converged);
+        check_score_and_se(f, c, r, L, U);
+    }
+}
+
+TEST_CASE("fit: censored weights equal repeated values", "[fit][censored]")
+{
+    const auto v = draw(family::weibull, 300, 12);
+    const auto d = censor(v, 0.6, 2.8);
+    // weights 0..3 by position; the repeated sample
+    const auto weights = [](std::size_t n) {
+        std::vector<double> w(n);
+        for (std::size_t i = 0; i < n; ++i)
+            w[i] = static_cast<double>((i * 7 + 3) % 4);
+        return w;
+    };
+    const auto wx = weights(d.x.size()), wl = weights(d.left.size()), wr = weights(d.right.size()),
+               wi = weights(d.lo.size());
+    cens_data rep;
+    const auto repeat
+        = [](const std::vector<double>& a, const std::vector<double>& w, std::vector<double>& out) {
+              for (std::size_t i = 0; i < a.size(); ++i)
+                  out.insert(out.end(), static_cast<std::size_t>(w[i]), a[i]);
+          };
+    repeat(d.x, wx, rep.x);
+    repeat(d.left, wl, rep.left);
+    repeat(d.right, wr, rep.right);
+    repeat(d.lo, wi, rep.lo);
+    repeat(d.hi, wi, rep.hi);
+    for (family f : { family::weibull, family::lognormal, family::exponential }) {
+        INFO(robstat::info(f).name);
+        auto s = d.view();
+        s.w_x = robstat::make_span(wx);
+        s.w_left = robstat::make_span(wl);
+        s.w_right = robstat::make_span(wr);
+        s.w_interval = robstat::make_span(wi);
+        s.lower = 0.1;
+        const auto a = robstat::fit(s, f);
+        auto t = rep.view();
+        t.lower = 0.1;
+        const auto b = robstat::fit(t, f);
+        REQUIRE(a.converged);
+        REQUIRE(b.converged);
+        CHECK(a.n == b.n);
+        for (std::size_t i = 0; i < a.params.size(); ++i) {
+            CHECK(a.params[i] == Approx(b.params[i]).epsilon(1e-10));
+            CHECK(a.se[i] == Approx(b.se[i]).epsilon(1e-8));
+        }
+        CHECK(a.loglik == Approx(b.loglik).epsilon(1e-12));
+    }
+    // invalid weights: a wrong length, negative, NaN
+    auto s = d.view();
+    const std::vector<double> short_w(d.x.size() - 1, 1.0);
+    s.w_x = robstat::make_span(short_w);
+    CHECK_THROWS_AS(robstat::fit(s, family::weibull), std::invalid_argument);
+    std::vector<double> bad = wx;
+    bad[0] = -1;
+    s.w_x = robstat::make_span(bad);
+    CHECK_THROWS_AS(robstat::fit(s, family::weibull), std::invalid_argument);
+    bad[0] = NAN;
+    CHECK_THROWS_AS(robstat::fit(s, family::weibull), std::invalid_argument);
+}
+
+TEST_CASE("fit: truncation errors", "[fit][censored][truncated]")
+{
+    const std::vector<double> x { 1.0, 2.0, 3.5 }, r4 { 4.0 };
+    robstat::censored_sample<double> s;
+    s.x = robstat::make_span(x);
+    s.lower = 3;
+    s.upper = 1; // lower > upper
+    CHECK_THROWS_AS(robstat::fit(s, family::normal), std::invalid_argument);
+    s.lower = 1.5; // an observed value below it
+    s.upper = 10;
+    CHECK_THROWS_AS(robstat::fit(s, family::logistic), std::invalid_argument);
+    s.lower = 0;
+    s.upper = 4;
+    s.right = robstat::make_span(r4); // x > 4 has probability 0 in [0, 4]
+    CHECK_THROWS_AS(robstat::fit(s, family::normal), std::invalid_argument);
+    s.right = {};
+    s.upper = -1; // nothing of a positive family below -1
+    s.lower = -5;
+    s.x = {};
+    s.left = robstat::make_span(r4);
+    CHECK_THROWS_AS(robstat::fit(s, family::weibull), std::invalid_argument);
+    s.left = {};
+    s.x = robstat::make_span(x);
+    s.lower = 0;
+    s.upper = 10;
+    CHECK_THROWS_AS(robstat::fit(s, family::gamma), std::invalid_argument);
 }
 
 TEST_CASE("fit: censored exponential closed form and uncensored equivalence", "[fit][censored]")
@@ -603,4 +767,131 @@ TEST_CASE("fit: censored float input and strided views", "[fit][censored]")
     const auto e = robstat::fit(d.view(), family::weibull);
     CHECK(c.params == e.params);
     CHECK(c.loglik == e.loglik);
+}
+
+namespace {
+
+bool same_fit(const robstat::fit_result& a, const robstat::fit_result& b)
+{
+    const auto same = [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); };
+    if (a.params.size() != b.params.size() || a.converged != b.converged || a.message != b.message
+        || !same(a.loglik, b.loglik) || a.n != b.n)
+        return false;
+    for (std::size_t i = 0; i < a.params.size(); ++i)
+        if (!same(a.params[i], b.params[i]) || !same(a.se[i], b.se[i]))
+            return false;
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("fit: batched segments equal one fit each, whatever the threads", "[fit][batched]")
+{
+    const family fams[] = { family::normal, family::gamma, family::weibull, family::t };
+    for (family f : fams) {
+        INFO(robstat::info(f).name);
+        // segments of 40, 1 (cannot be fitted), 0 (empty), 200 and 7 values
+        const std::vector<std::size_t> offsets = { 0, 40, 41, 41, 241, 248 };
+        const auto x = draw(f, offsets.back(), 91);
+        std::vector<double> w(x.size());
+        for (std::size_t i = 0; i < w.size(); ++i)
+            w[i] = static_cast<double>(i % 3);
+        for (bool weighted : { false, true }) {
+            const auto ws = weighted ? robstat::make_span(w) : robstat::strided_span<double> {};
+            robstat::batch_options b;
+            const auto one = robstat::fit_segments(robstat::make_span(x), ws, offsets, f, {}, b);
+            b.threads = 3;
+            const auto three = robstat::fit_segments(robstat::make_span(x), ws, offsets, f, {}, b);
+            REQUIRE(one.size() == offsets.size() - 1);
+            for (std::size_t i = 0; i + 1 < offsets.size(); ++i) {
+                INFO("segment " << i << " weighted " << weighted);
+                CHECK(same_fit(one[i], three[i]));
+                const std::size_t from = offsets[i], len = offsets[i + 1] - from;
+                if (len < 2) {
+                    CHECK_FALSE(one[i].converged);
+                    CHECK(std::isnan(one[i].params.back()));
+                    CHECK(one[i].fixed.empty());
+                    CHECK_THAT(one[i].message, Catch::Contains("at least"));
+                    CHECK(one[i].n == static_cast<double>(len));
+                    continue;
+                }
+                const std::vector<double> xi(x.begin() + from, x.begin() + from + len);
+                const std::vector<double> wi(w.begin() + from, w.begin() + from + len);
+                const auto direct = weighted ? robstat::fit(xi, wi, f) : robstat::fit(xi, f);
+                CHECK(same_fit(one[i], direct));
+                CHECK(one[i].fixed == direct.fixed);
+            }
+        }
+    }
+}
+
+TEST_CASE("fit: batched truncated segments, rows, errors", "[fit][batched]")
+{
+    const std::vector<std::size_t> offsets = { 0, 150, 300 };
+    auto x = draw(family::weibull, 300, 17);
+    for (auto& v : x)
+        v = std::min(v, 3.0);
+    robstat::batch_options b;
+    b.lower = 0.0;
+    b.upper = 3.0;
+    const auto rs = robstat::fit_segments(
+        robstat::make_span(x), robstat::strided_span<double> {}, offsets, family::weibull, {}, b);
+    for (std::size_t i = 0; i < 2; ++i) {
+        robstat::censored_sample<double> s;
+        s.x = robstat::make_span(x.data() + offsets[i], 150);
+        s.upper = 3.0;
+        CHECK(same_fit(rs[i], robstat::fit(s, family::weibull)));
+    }
+    const auto nrm = robstat::fit_segments(
+        robstat::make_span(x), robstat::strided_span<double> {}, offsets, family::normal, {}, b);
+    CHECK(same_fit(
+        nrm[1], robstat::fit_truncated_normal(robstat::make_span(x.data() + 150, 150), 0.0, 3.0)));
+
+    // the rows of a 2 x 150 matrix are the same two segments
+    b.lower = -INFINITY;
+    b.upper = INFINITY;
+    const auto rows = robstat::fit_rows(x.data(), 2, 150, family::gamma, {}, b);
+    const auto segs = robstat::fit_segments(
+        robstat::make_span(x), robstat::strided_span<double> {}, offsets, family::gamma, {}, b);
+    CHECK(same_fit(rows[0], segs[0]));
+    CHECK(same_fit(rows[1], segs[1]));
+
+    const auto none = robstat::strided_span<double> {};
+    const auto xs = robstat::make_span(x);
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, { 0, 10, 5 }, family::normal),
+        Catch::Contains("nondecreasing"));
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, { 0, 301 }, family::normal),
+        Catch::Contains("past the end"));
+    CHECK_THROWS_WITH(
+        robstat::fit_segments(xs, none, {}, family::normal), Catch::Contains("at least one entry"));
+    CHECK(robstat::fit_segments(xs, none, { 0 }, family::normal).empty());
+    const std::vector<double> w3(3, 1.0);
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, robstat::make_span(w3), offsets, family::normal),
+        Catch::Contains("same length"));
+    // one sample that cannot be fitted: reported, or raised with its index
+    const std::vector<std::size_t> with_bad = { 0, 150, 151, 300 };
+    const auto rep = robstat::fit_segments(xs, none, with_bad, family::gamma);
+    CHECK(rep[0].converged);
+    CHECK_FALSE(rep[1].converged);
+    robstat::batch_options strict;
+    strict.raise_errors = true;
+    strict.threads = 2;
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, with_bad, family::gamma, {}, strict),
+        Catch::StartsWith("segment 1: "));
+    // none can be fitted: the first one's error
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, { 0, 1, 2 }, family::gamma),
+        Catch::StartsWith("no segment could be fitted; segment 0: "));
+    // an invalid option fails every segment, so it is thrown
+    robstat::fit_options bad;
+    bad.fixed = { { "scale", -1.0 } };
+    CHECK_THROWS_AS(
+        robstat::fit_segments(xs, none, offsets, family::gamma, bad), std::invalid_argument);
+    // NaN under nan_policy::raise is thrown, not reported
+    auto xn = x;
+    xn[200] = NAN;
+    robstat::fit_options raise;
+    raise.nan = robstat::nan_policy::raise;
+    CHECK_THROWS_AS(
+        robstat::fit_segments(robstat::make_span(xn), none, offsets, family::normal, raise, strict),
+        std::domain_error);
 }

@@ -1,11 +1,13 @@
 // Fits to censored samples: some values observed exactly, others known only
 // to lie above a bound (right-censored), below one (left-censored) or in an
-// interval. Each family is a location-scale family of y = x (normal,
-// logistic) or y = log(x - loc) (lognormal: normal in y; Weibull and
+// interval, each with a frequency weight, the whole sample possibly truncated
+// to [lower, upper]. Each family is a location-scale family of y = x (normal,
+// logistic, Cauchy) or y = log(x - loc) (lognormal: normal in y; Weibull and
 // exponential: the smallest-extreme-value law in y), so one engine computes
 // the log-likelihood, gradient and Hessian in (mu, sigma) of y from the log
 // density, log cdf and log survival function of the standard law, written in
-// tail-safe forms. docs/fit.md, "Censored data".
+// tail-safe forms. Truncation divides each observation's probability by the
+// mass of [lower, upper]. docs/fit.md, "Censored data".
 #pragma once
 
 #include <algorithm>
@@ -35,26 +37,55 @@ namespace robstat {
 ///   lo, hi: values known only to lie in [lo[i], hi[i]] (interval-censored;
 ///           lo = -inf means left-censored at hi, hi = +inf right-censored at
 ///           lo, lo == hi an exact observation).
+/// w_x, w_left, w_right, w_interval: frequency weights of those values (an
+/// empty span: every weight 1; else the length of its values, finite, >= 0).
+/// lower, upper: the sample is truncated to [lower, upper] (only values in it
+/// could be observed); the defaults, -inf and inf, mean no truncation.
 template <class T = double> struct censored_sample {
     strided_span<T> x {};
     strided_span<T> left {};
     strided_span<T> right {};
     strided_span<T> lo {};
     strided_span<T> hi {};
+    strided_span<double> w_x {};
+    strided_span<double> w_left {};
+    strided_span<double> w_right {};
+    strided_span<double> w_interval {};
+    double lower = -INFINITY;
+    double upper = INFINITY;
 };
 
-/// Whether robstat::fit accepts censored samples for family f.
+/// Whether robstat::fit accepts censored and truncated samples for family f
+/// (fit_truncated_normal is the normal family's own truncated fit).
 inline bool censoring_supported(family f) noexcept
 {
     return f == family::normal || f == family::lognormal || f == family::exponential
-        || f == family::weibull || f == family::logistic;
+        || f == family::weibull || f == family::logistic || f == family::cauchy;
 }
 
 namespace detail::fit {
 
     /// The standard law of y: normal, smallest extreme value (log of a Weibull
-    /// or exponential variable), logistic.
-    enum class std_law { normal, sev, logistic };
+    /// or exponential variable), logistic, Cauchy.
+    enum class std_law { normal, sev, logistic, cauchy };
+
+    /// 1 / (1 + z^2), its log and z / (1 + z^2), without overflow for huge |z|.
+    struct cauchy_q {
+        double q, log_q, zq;
+        explicit cauchy_q(double z)
+        {
+            if (std::fabs(z) <= 1) {
+                q = 1 / (1 + z * z);
+                log_q = -std::log1p(z * z);
+                zq = z * q;
+            } else {
+                const double iz = 1 / z;
+                q = iz * iz / (1 + iz * iz);
+                log_q = 2 * std::log(std::fabs(iz)) - std::log1p(iz * iz);
+                zq = iz / (1 + iz * iz);
+            }
+        }
+    };
 
     /// A function of z and its first two derivatives.
     struct fd2 {
@@ -107,6 +138,10 @@ namespace detail::fit {
             const double F = z >= 0 ? 1 / (1 + e) : e / (1 + e); // cdf at z
             return { -a - 2 * std::log1p(e), 1 - 2 * F, -2 * F * (1 - F) };
         }
+        case std_law::cauchy: { // f = q / pi; (log f)' = -2 z q; (log f)'' = 2 q (1 - 2 q)
+            const cauchy_q c(z);
+            return { c.log_q - log_pi, -2 * c.zq, 2 * c.q * (1 - 2 * c.q) };
+        }
         }
         return { NAN, NAN, NAN };
     }
@@ -133,6 +168,15 @@ namespace detail::fit {
             const double S = z >= 0 ? e / (1 + e) : 1 / (1 + e); // survival at z
             return { -softplus(-z), S, -S * (1 - S) };
         }
+        case std_law::cauchy: {
+            // F(z) = atan2(1, -z) / pi is accurate in the lower tail (~ 1/(pi |z|));
+            // above 0 log F = log1p(-S) with S = atan2(1, z) / pi
+            const double v = z <= 0 ? std::log(std::atan2(1.0, -z) * inv_pi)
+                                    : std::log1p(-std::atan2(1.0, z) * inv_pi);
+            const fd2 f = law_logpdf(L, z);
+            const double r = std::exp(f.v - v); // f/F
+            return { v, r, r * f.d1 - r * r };
+        }
         }
         return { NAN, NAN, NAN };
     }
@@ -144,7 +188,7 @@ namespace detail::fit {
             const double t = std::exp(z);
             return { -t, -t, -t };
         }
-        const fd2 c = law_logcdf(L, -z); // the normal and logistic laws are symmetric
+        const fd2 c = law_logcdf(L, -z); // the normal, logistic and Cauchy laws are symmetric
         return { c.v, -c.d1, c.d2 };
     }
 
@@ -158,13 +202,67 @@ namespace detail::fit {
     }
 
     /// The censored sample in y = g(x): exact values, one-sided bounds and
-    /// finite intervals (a, b), a < b; plus the log-Jacobian of the exact values.
+    /// finite intervals (a, b), a < b, each with its weight; the truncation
+    /// bounds in y (+-inf: none); plus the log-Jacobian of the exact values.
     struct censored_terms {
         std::vector<double> y, left, right, a, b;
-        double log_jacobian = 0; ///< sum of log dy/dx over the exact values
-        double n = 0;            ///< all observations (also those carrying no information)
+        std::vector<double> wy, wleft, wright, wab;
+        double lower = -INFINITY, upper = INFINITY;
+        double w_informative = 0; ///< total weight of the terms (divided by the truncation mass)
+        double log_jacobian = 0;  ///< sum of w log dy/dx over the exact values
+        double n = 0;             ///< all observations' weight (also those carrying no information)
+        double n_exact = 0;       ///< weight of the exact values
         bool has_nan = false;
+        bool truncated() const noexcept { return lower > -INFINITY || upper < INFINITY; }
     };
+
+    /// The five sums the gradient and Hessian in (mu, sigma) are made of, for
+    /// terms h(z), z = (y - mu) / sigma: sum h', z h', h'', h' + z h'', 2 z h' + z^2 h''.
+    struct score_sums {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+        void add(double w, double z, double d1, double d2)
+        {
+            s0 += w * d1;
+            s1 += w * z * d1;
+            s2 += w * d2;
+            s3 += w * (d1 + z * d2);
+            s4 += w * (2 * z * d1 + z * z * d2);
+        }
+    };
+
+    /// w log(F(zb) - F(za)), za < zb (either may be infinite), into acc and, if
+    /// derivs, its derivatives into t: l_a = -f(a)/P, l_b = f(b)/P, f' = f (log f)'.
+    template <class Acc>
+    void add_mass(std_law L, double za, double zb, double w, Acc& acc, score_sums& t, bool derivs)
+    {
+        const bool a_inf = std::isinf(za), b_inf = std::isinf(zb);
+        const double lP = a_inf ? law_logcdf(L, zb).v
+            : b_inf             ? law_logsf(L, za).v
+                                : law_logmass(L, za, zb);
+        acc.add(w * lP);
+        if (!derivs)
+            return;
+        double la = 0, laa = 0, lb = 0, lbb = 0;
+        if (!a_inf) {
+            const fd2 fa = law_logpdf(L, za);
+            const double ra = std::exp(fa.v - lP);
+            la = -ra;
+            laa = -ra * fa.d1 - ra * ra;
+        }
+        if (!b_inf) {
+            const fd2 fb = law_logpdf(L, zb);
+            const double rb = std::exp(fb.v - lP);
+            lb = rb;
+            lbb = rb * fb.d1 - rb * rb;
+        }
+        const double lab = -la * lb;                           // (ra rb)
+        const double ya = a_inf ? 0 : za, yb = b_inf ? 0 : zb; // z l_z -> 0 at an infinite end
+        t.s0 += w * (la + lb);
+        t.s1 += w * (ya * la + yb * lb);
+        t.s2 += w * (laa + 2 * lab + lbb);
+        t.s3 += w * (la + lb + ya * laa + (ya + yb) * lab + yb * lbb);
+        t.s4 += w * (2 * (ya * la + yb * lb) + ya * ya * laa + 2 * ya * yb * lab + yb * yb * lbb);
+    }
 
     /// Log-likelihood in (mu, sigma) (p[0], p[1]) of y's location-scale law,
     /// without the Jacobian; gradient and Hessian if derivs.
@@ -174,67 +272,54 @@ namespace detail::fit {
     {
         const double mu = p[0], sg = p[1];
         Acc acc;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
-        const auto one = [&](const fd2& h, double z) {
-            acc.add(h.v);
-            if (derivs) {
-                s0 += h.d1;
-                s1 += z * h.d1;
-                s2 += h.d2;
-                s3 += h.d1 + z * h.d2;
-                s4 += 2 * z * h.d1 + z * z * h.d2;
+        score_sums s;
+        const auto each = [&](const std::vector<double>& ys, const std::vector<double>& ws,
+                              fd2 (*law)(std_law, double)) {
+            for (std::size_t i = 0; i < ys.size(); ++i) {
+                const double z = (ys[i] - mu) / sg;
+                const fd2 h = law(L, z);
+                acc.add(ws[i] * h.v);
+                if (derivs)
+                    s.add(ws[i], z, h.d1, h.d2);
             }
         };
-        for (double y : c.y) {
-            const double z = (y - mu) / sg;
-            one(law_logpdf(L, z), z);
-        }
-        for (double y : c.left) {
-            const double z = (y - mu) / sg;
-            one(law_logcdf(L, z), z);
-        }
-        for (double y : c.right) {
-            const double z = (y - mu) / sg;
-            one(law_logsf(L, z), z);
-        }
-        double t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-        for (std::size_t i = 0; i < c.a.size(); ++i) {
-            const double za = (c.a[i] - mu) / sg, zb = (c.b[i] - mu) / sg;
-            const double lP = law_logmass(L, za, zb);
-            acc.add(lP);
-            if (derivs) {
-                // l = log(F(b) - F(a)): l_a = -f(a)/P, l_b = f(b)/P, f' = f (log f)'
-                const fd2 fa = law_logpdf(L, za), fb = law_logpdf(L, zb);
-                const double ra = std::exp(fa.v - lP), rb = std::exp(fb.v - lP);
-                const double la = -ra, lb = rb;
-                const double laa = -ra * fa.d1 - ra * ra, lbb = rb * fb.d1 - rb * rb;
-                const double lab = ra * rb;
-                t0 += la + lb;
-                t1 += za * la + zb * lb;
-                t2 += laa + 2 * lab + lbb;
-                t3 += la + lb + za * laa + (za + zb) * lab + zb * lbb;
-                t4 += 2 * (za * la + zb * lb) + za * za * laa + 2 * za * zb * lab + zb * zb * lbb;
-            }
-        }
-        const double nobs = static_cast<double>(c.y.size());
-        ll = acc.value() - nobs * std::log(sg);
+        each(c.y, c.wy, law_logpdf);
+        each(c.left, c.wleft, law_logcdf);
+        each(c.right, c.wright, law_logsf);
+        for (std::size_t i = 0; i < c.a.size(); ++i)
+            add_mass(L, (c.a[i] - mu) / sg, (c.b[i] - mu) / sg, c.wab[i], acc, s, derivs);
+        if (c.truncated()) // every informative term is divided by the mass of [lower, upper]
+            add_mass(L, (c.lower - mu) / sg, (c.upper - mu) / sg, -c.w_informative, acc, s, derivs);
+        ll = acc.value() - c.n_exact * std::log(sg);
         g.setZero();
         H.setZero();
         if (!derivs)
             return;
-        g[0] = -(s0 + t0) / sg;
-        g[1] = (-(s1 + t1) - nobs) / sg;
-        H(0, 0) = (s2 + t2) / (sg * sg);
-        H(0, 1) = H(1, 0) = (s3 + t3) / (sg * sg);
-        H(1, 1) = (s4 + t4 + nobs) / (sg * sg);
+        g[0] = -s.s0 / sg;
+        g[1] = (-s.s1 - c.n_exact) / sg;
+        H(0, 0) = s.s2 / (sg * sg);
+        H(0, 1) = H(1, 0) = s.s3 / (sg * sg);
+        H(1, 1) = (s.s4 + c.n_exact) / (sg * sg);
+    }
+
+    /// "fit(weibull, censored): ", "fit(weibull, truncated): " or both.
+    template <class T> std::string error_prefix(const censored_sample<T>& s, family f)
+    {
+        const bool cens = s.left.size || s.right.size || s.lo.size;
+        const bool trunc = s.lower > -INFINITY || s.upper < INFINITY;
+        return std::string("fit(") + info(f).name
+            + (cens && trunc ? ", censored, truncated"
+                    : trunc  ? ", truncated"
+                             : ", censored")
+            + "): ";
     }
 
     template <class T>
     censored_terms gather_censored(
         const censored_sample<T>& s, family f, double loc, nan_policy nan)
     {
-        const bool logy = f != family::normal && f != family::logistic;
-        const auto name = std::string("fit(") + info(f).name + ", censored): ";
+        const bool logy = info(f).positive_support;
+        const auto name = error_prefix(s, f);
         censored_terms c;
         const auto is_nan = [&](double v) {
             if (!std::isnan(v))
@@ -246,20 +331,87 @@ namespace detail::fit {
             return true;
         };
         const auto bad = [&](const std::string& what) { throw std::invalid_argument(name + what); };
-        const auto y_of = [&](double v) { return logy ? std::log(v - loc) : v; };
+        // y = g(x); -inf for x <= loc (a bound there is no bound at all)
+        const auto y_of
+            = [&](double v) { return !logy ? v : (v > loc ? std::log(v - loc) : -INFINITY); };
         const std::string support = "the support is x > loc = " + format_value(loc);
+        const auto weights_of = [&](strided_span<double> w, std::size_t n, const char* what) {
+            if (w.size != 0 && w.size != n)
+                bad(std::string("the weights of ") + what + " must have its length (got "
+                    + std::to_string(w.size) + " for " + std::to_string(n) + " values)");
+            for (std::size_t i = 0; i < w.size; ++i)
+                if (!(std::isfinite(w[i]) && w[i] >= 0))
+                    bad(std::string("weights must be finite and >= 0 (the weights of ") + what
+                        + " hold " + format_value(w[i]) + ")");
+            return [w](std::size_t i) { return w.size ? w[i] : 1.0; };
+        };
+        const auto wx = weights_of(s.w_x, s.x.size, "x");
+        const auto wl = weights_of(s.w_left, s.left.size, "left");
+        const auto wr = weights_of(s.w_right, s.right.size, "right");
+        const auto wi = weights_of(s.w_interval, s.lo.size, "the intervals");
+
+        // truncation to [lower, upper], in y
+        const double lower = s.lower, upper = s.upper;
+        const bool truncated = lower > -INFINITY || upper < INFINITY;
+        if (truncated) {
+            if (!(lower < upper))
+                bad("truncation needs lower < upper (got lower=" + format_value(lower)
+                    + ", upper=" + format_value(upper) + ")");
+            if (logy && !(upper > loc))
+                bad(support
+                    + ": nothing lies below the truncation bound upper = " + format_value(upper));
+            c.lower = y_of(lower);
+            c.upper = y_of(upper);
+        }
+        const std::string range = "[" + format_value(lower) + ", " + format_value(upper) + "]";
+        const auto outside = [&](double v) { return v < lower || v > upper; };
+
+        // an observation known to lie in (a, b) in y, clipped to the truncation
+        const auto add_interval = [&](double a, double b, double w, const std::string& what) {
+            a = std::max(a, c.lower);
+            b = std::min(b, c.upper);
+            if (!(a < b))
+                bad(what + " has probability 0 in the truncation range " + range);
+            c.n += w;
+            if (w == 0 || (a == -INFINITY && b == INFINITY))
+                return; // certain: no information
+            c.w_informative += w;
+            if (a == -INFINITY) {
+                c.left.push_back(b);
+                c.wleft.push_back(w);
+            } else if (b == INFINITY) {
+                c.right.push_back(a);
+                c.wright.push_back(w);
+            } else {
+                c.a.push_back(a);
+                c.b.push_back(b);
+                c.wab.push_back(w);
+            }
+        };
+        const auto add_exact = [&](double v, double w) {
+            if (logy && !(v > loc))
+                bad(support + " but an observed value is " + format_value(v));
+            if (outside(v))
+                bad("an observed value, " + format_value(v) + ", lies outside the truncation range "
+                    + range);
+            c.n += w;
+            if (w == 0)
+                return;
+            const double y = y_of(v);
+            c.y.push_back(y);
+            c.wy.push_back(w);
+            c.n_exact += w;
+            c.w_informative += w;
+            if (logy)
+                c.log_jacobian -= w * y;
+        };
         for (std::size_t i = 0; i < s.x.size; ++i) {
             const double v = static_cast<double>(s.x[i]);
             if (is_nan(v))
                 continue;
             if (std::isinf(v))
                 bad("the observed values contain inf (censor them instead)");
-            if (logy && !(v > loc))
-                bad(support + " but an observed value is " + format_value(v));
-            c.y.push_back(y_of(v));
-            if (logy)
-                c.log_jacobian -= c.y.back();
-            c.n += 1;
+            add_exact(v, wx(i));
         }
         for (std::size_t i = 0; i < s.left.size; ++i) {
             const double v = static_cast<double>(s.left[i]);
@@ -269,8 +421,7 @@ namespace detail::fit {
                 bad("left-censoring bounds must be finite (got " + format_value(v) + ")");
             if (logy && !(v > loc))
                 bad(support + ": a value below " + format_value(v) + " has probability 0");
-            c.left.push_back(y_of(v));
-            c.n += 1;
+            add_interval(-INFINITY, y_of(v), wl(i), "a value below " + format_value(v));
         }
         for (std::size_t i = 0; i < s.right.size; ++i) {
             const double v = static_cast<double>(s.right[i]);
@@ -278,16 +429,13 @@ namespace detail::fit {
                 continue;
             if (!std::isfinite(v))
                 bad("right-censoring bounds must be finite (got " + format_value(v) + ")");
-            c.n += 1;
-            if (logy && !(v > loc))
-                continue; // x > v holds with probability 1: no information
-            c.right.push_back(y_of(v));
+            add_interval(y_of(v), INFINITY, wr(i), "a value above " + format_value(v));
         }
         if (s.lo.size != s.hi.size)
             bad("the interval bounds lo and hi must have the same length (got "
                 + std::to_string(s.lo.size) + " and " + std::to_string(s.hi.size) + ")");
         for (std::size_t i = 0; i < s.lo.size; ++i) {
-            double a = static_cast<double>(s.lo[i]), b = static_cast<double>(s.hi[i]);
+            const double a = static_cast<double>(s.lo[i]), b = static_cast<double>(s.hi[i]);
             if (is_nan(a) || is_nan(b))
                 continue;
             if (a > b)
@@ -298,10 +446,7 @@ namespace detail::fit {
                     bad("an interval has lo = hi = " + format_value(a));
                 if (logy && !(a > loc))
                     bad(support + " but an interval is the point " + format_value(a));
-                c.y.push_back(y_of(a));
-                if (logy)
-                    c.log_jacobian -= c.y.back();
-                c.n += 1;
+                add_exact(a, wi(i));
                 continue;
             }
             if (std::isinf(a) && std::isinf(b))
@@ -309,17 +454,8 @@ namespace detail::fit {
             if (logy && !(b > loc))
                 bad(support + ": the interval [" + format_value(a) + ", " + format_value(b)
                     + "] has probability 0");
-            c.n += 1;
-            if (logy && !(a > loc))
-                a = -INFINITY;
-            if (std::isinf(a))
-                c.left.push_back(y_of(b));
-            else if (std::isinf(b))
-                c.right.push_back(y_of(a));
-            else {
-                c.a.push_back(y_of(a));
-                c.b.push_back(y_of(b));
-            }
+            add_interval(y_of(a), y_of(b), wi(i),
+                "the interval [" + format_value(a) + ", " + format_value(b) + "]");
         }
         return c;
     }
@@ -329,20 +465,25 @@ namespace detail::fit {
         return f == family::normal   ? std_law::normal
             : f == family::lognormal ? std_law::normal
             : f == family::logistic  ? std_law::logistic
+            : f == family::cauchy    ? std_law::cauchy
                                      : std_law::sev;
     }
 
 } // namespace detail::fit
 
 /// Maximum-likelihood fit of `fam` to a censored sample: maximises
-///   sum log f(x_i) + sum log F(left_k) + sum log S(right_j)
-///     + sum log(F(hi_m) - F(lo_m))
+///   sum w log f(x_i) + sum w log F(left_k) + sum w log S(right_j)
+///     + sum w log(F(hi_m) - F(lo_m))
+/// (each term's probability taken conditional on [lower, upper] when the
+/// sample is truncated: censoring bounds clipped to it, every term less
+/// w log(F(upper) - F(lower)))
 /// by the damped Newton of robstat::fit on (mu, log sigma) of y = x or
 /// y = log(x - loc). Families: normal, lognormal, exponential, Weibull,
-/// logistic (censoring_supported); loc of the positive families is fixed (at
-/// 0 unless given in o.fixed, also for the exponential). Throws
+/// logistic, Cauchy (censoring_supported); loc of the positive families is
+/// fixed (at 0 unless given in o.fixed, also for the exponential). Throws
 /// std::invalid_argument for another family, invalid bounds (lo > hi,
-/// non-finite one-sided bounds, values of probability 0), inf observed
+/// non-finite one-sided bounds, values of probability 0, observed values
+/// outside [lower, upper], lower >= upper), invalid weights, inf observed
 /// values, no observations; std::domain_error on NaN under nan_policy::raise.
 /// When the maximum does not exist (every value censored on the same side,
 /// or the scale running to 0 or infinity) the result has converged = false,
@@ -352,11 +493,11 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
 {
     namespace df = detail::fit;
     const auto& fi = info(fam);
-    const std::string name = std::string("fit(") + fi.name + ", censored): ";
+    const std::string name = df::error_prefix(s, fam);
     if (!censoring_supported(fam))
         throw std::invalid_argument(std::string("fit(") + fi.name
-            + "): censored data are not supported for this family yet (supported: normal, "
-              "lognormal, exponential, weibull, logistic)");
+            + "): censored or truncated data are not supported for this family yet "
+              "(supported: normal, lognormal, exponential, weibull, logistic, cauchy)");
     const bool positive = fi.positive_support;
     const std::size_t k = fi.k;
     fit_result r;
@@ -395,7 +536,7 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
     std::array<bool, 2> efixed { { false, false } };
     df::vec3 eta = df::vec3::Zero();
     const auto si = static_cast<std::size_t>(fi.scale_index);
-    if (!positive) { // normal, logistic: (loc, scale) = (mu, sigma)
+    if (!positive) { // normal, logistic, Cauchy: (loc, scale) = (mu, sigma)
         for (std::size_t i = 0; i < 2; ++i) {
             efixed[i] = fx[i];
             eta[static_cast<int>(i)] = pv[i];
@@ -432,13 +573,16 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
     if (c.has_nan)
         return finish_nan("the input contains nan (nan_policy='propagate'): no fit");
     if (c.n == 0)
-        throw std::invalid_argument(name + "no observations (every array is empty)");
+        throw std::invalid_argument(
+            name + "no observations (every array is empty or every weight is 0)");
 
     // the maximum cannot exist when every informative value is censored on one side
     const bool mu_free = !efixed[0];
     const std::size_t n_inf = c.y.size() + c.left.size() + c.right.size() + c.a.size();
     if (n_inf == 0)
-        return finish_nan("every value is right-censored at or below loc: no information");
+        return finish_nan(c.truncated()
+                ? "every value is censored to the whole truncation range: no information"
+                : "every value is right-censored at or below loc: no information");
     if (mu_free && c.y.empty() && c.a.empty() && (c.left.empty() || c.right.empty())) {
         const bool right = c.left.empty();
         return finish_nan(std::string("every value is ") + (right ? "right" : "left")
@@ -448,37 +592,44 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
             + " (no maximum-likelihood estimate)");
     }
 
-    // starting values: mean and sd of all finite points in y (exact values,
-    // bounds, interval midpoints), converted to the law's (mu, sigma)
-    double ymin = INFINITY, ymax = -INFINITY;
+    // starting values: the weighted mean and sd of all finite points in y
+    // (exact values, bounds, interval midpoints), converted to the law's
+    // (mu, sigma); for the Cauchy law the weighted median and half the IQR
+    std::vector<std::pair<double, double>> pts; // (y, weight)
+    pts.reserve(n_inf);
+    for (std::size_t i = 0; i < c.y.size(); ++i)
+        pts.emplace_back(c.y[i], c.wy[i]);
+    for (std::size_t i = 0; i < c.left.size(); ++i)
+        pts.emplace_back(c.left[i], c.wleft[i]);
+    for (std::size_t i = 0; i < c.right.size(); ++i)
+        pts.emplace_back(c.right[i], c.wright[i]);
+    for (std::size_t i = 0; i < c.a.size(); ++i)
+        pts.emplace_back(c.a[i] + 0.5 * (c.b[i] - c.a[i]), c.wab[i]);
+    double ymin = INFINITY, ymax = -INFINITY, wsum = 0;
     df::ksum m1;
-    double npts = 0;
-    const auto add_pt = [&](double y) {
-        m1.add(y);
-        npts += 1;
+    for (const auto& [y, w] : pts) {
+        m1.add(w * y);
+        wsum += w;
         ymin = std::min(ymin, y);
         ymax = std::max(ymax, y);
-    };
-    for (double y : c.y)
-        add_pt(y);
-    for (double y : c.left)
-        add_pt(y);
-    for (double y : c.right)
-        add_pt(y);
-    for (std::size_t i = 0; i < c.a.size(); ++i)
-        add_pt(c.a[i] + 0.5 * (c.b[i] - c.a[i]));
-    const double mean = m1.value() / npts;
+    }
+    double mean = m1.value() / wsum;
     double var = 0;
-    const auto dev = [&](double y) { var += (y - mean) * (y - mean); };
-    for (double y : c.y)
-        dev(y);
-    for (double y : c.left)
-        dev(y);
-    for (double y : c.right)
-        dev(y);
-    for (std::size_t i = 0; i < c.a.size(); ++i)
-        dev(c.a[i] + 0.5 * (c.b[i] - c.a[i]));
-    double sd = std::sqrt(var / npts);
+    for (const auto& [y, w] : pts)
+        var += w * (y - mean) * (y - mean);
+    double sd = std::sqrt(var / wsum);
+    if (law == df::std_law::cauchy) {
+        std::sort(pts.begin(), pts.end());
+        const auto quantile = [&](double p) { // the first point whose cumulative weight >= p W
+            double acc = 0;
+            for (const auto& [y, w] : pts)
+                if ((acc += w) >= p * wsum)
+                    return y;
+            return pts.back().first;
+        };
+        mean = quantile(0.5);
+        sd = 0.5 * (quantile(0.75) - quantile(0.25)); // the Cauchy scale is half the IQR
+    }
     const double range = ymax - ymin;
     if (!(sd > 0))
         sd = mean != 0 ? 0.1 * std::fabs(mean) : 1.0;
@@ -563,6 +714,7 @@ fit_result fit(const censored_sample<T>& s, family fam, const fit_options& o = {
     switch (fam) {
     case family::normal:
     case family::logistic:
+    case family::cauchy:
         th[0] = mu;
         th[1] = sg;
         J[0][0] = 1;

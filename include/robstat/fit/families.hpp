@@ -93,6 +93,7 @@ namespace detail::fit {
 
     inline constexpr double half_log_2pi = 0.91893853320467274178032973640562;
     inline constexpr double log_pi = 1.1447298858494001741434273513531;
+    inline constexpr double inv_pi = 0.31830988618379067153776752674503;
     inline constexpr double log_2 = 0.69314718055994530941723212145818;
 
     /// log-density of one value at parameters p (SciPy's order); -inf outside

@@ -112,7 +112,6 @@ namespace detail::fit {
             return;
         }
         case family::cauchy: {
-            constexpr double inv_pi = 0.31830988618379067153776752674503;
             const double z = (x - p[0]) / p[1];
             if (z > 0) {
                 S = std::atan(1 / z) * inv_pi;

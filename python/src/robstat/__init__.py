@@ -26,6 +26,7 @@ from ._api import (
 from ._clipping import OutlierResult, SigmaClipResult, outliers, sigma_clip
 from ._core import __version__
 from ._fit import FAMILIES, FitResult, GofResult, fit, fit_best, gof
+from ._fit_batch import FitBatch
 from ._medcouple import medcouple
 from ._mest import (
     ConvergenceWarning,
@@ -73,6 +74,7 @@ __all__ = [
     "FAMILIES",
     "fit",
     "fit_best",
+    "FitBatch",
     "FitResult",
     "gof",
     "GofResult",

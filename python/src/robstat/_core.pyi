@@ -142,6 +142,13 @@ def gof(
 def fit_censored(
     x: _Floats, left: _Floats, right: _Floats, lo: _Floats, hi: _Floats, family: str,
     fixed: dict[str, float], nan: str, max_iter: int = 200,
+    weights: tuple[_Floats | None, _Floats | None, _Floats | None, _Floats | None] | None = None,
+    truncation: tuple[float, float] | None = None,
+) -> dict[str, Any]: ...
+def fit_batch(
+    a: _Floats, w: _Floats | None, offsets: list[int], family: str, fixed: dict[str, float],
+    nan: str, max_iter: int = 200, truncation: tuple[float, float] | None = None,
+    raise_errors: bool = False, workers: int = 1,
 ) -> dict[str, Any]: ...
 def fit_families() -> list[tuple[str, str, list[str], bool, bool]]: ...
 # rolling topic (bind_rolling.cpp): the window slides along the last axis;

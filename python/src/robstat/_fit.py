@@ -9,7 +9,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +17,9 @@ import numpy.typing as npt
 from . import _core
 from ._api import _as_float_array, _as_weights, _caller_stacklevel, _check_policy
 from ._mest import ConvergenceWarning
+
+if TYPE_CHECKING:
+    from ._fit_batch import FitBatch
 
 __all__ = ["FitResult", "GofResult", "fit", "fit_best", "gof", "FAMILIES"]
 
@@ -85,9 +88,18 @@ class FitResult:
         import scipy.stats
 
         if self.truncation is not None:
-            loc, scale = self.params["loc"], self.params["scale"]
             lo, hi = self.truncation
-            return scipy.stats.truncnorm((lo - loc) / scale, (hi - loc) / scale, loc, scale)
+            if self.family == "normal":
+                loc, scale = self.params["loc"], self.params["scale"]
+                return scipy.stats.truncnorm((lo - loc) / scale, (hi - loc) / scale, loc, scale)
+            # other families: SciPy's random-variable API (SciPy >= 1.15)
+            if not hasattr(scipy.stats, "truncate"):
+                raise RuntimeError("FitResult.dist() of a truncated non-normal fit needs "
+                                   "scipy.stats.truncate (SciPy >= 1.15)")
+            shapes = {k: v for k, v in self.params.items() if k not in ("loc", "scale")}
+            base: Any = scipy.stats.make_distribution(getattr(scipy.stats, self.scipy_name))
+            x = base(**shapes) * self.params["scale"] + self.params.get("loc", 0.0)
+            return scipy.stats.truncate(x, lo, hi)
         return getattr(scipy.stats, self.scipy_name)(**self.params)
 
     def to_dict(self) -> dict[str, Any]:
@@ -226,11 +238,72 @@ def _censoring(x: Any, left: Any, right: Any, interval: Any) -> _Censored | None
             empty if right is None else _bound_array(right, "right"), lo, hi)
 
 
-def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
+_EMPTY = np.empty(0, dtype=np.float64)
+_CENSORED_PARTS = ("x", "left", "right", "interval")
+
+
+def _truncation(truncation: Any) -> tuple[float, float] | None:
+    if truncation is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in truncation)
+    except (TypeError, ValueError):
+        raise TypeError(f"truncation must be a pair (lo, hi) (got {truncation!r})") from None
+    return (lo, hi)
+
+
+_CensoredWeights = tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None]
+
+
+def _censored_weights(weights: Any) -> _CensoredWeights | None:
+    """The frequency weights of a censored sample: a dict naming the parts it weights."""
+    if weights is None:
+        return None
+    if not isinstance(weights, Mapping):
+        raise TypeError("with censored data, weights must be a dict of the parts it weights, "
+                        "e.g. {'x': w_exact, 'right': w_censored} (keys: x, left, right, "
+                        f"interval; got {type(weights).__name__})")
+    unknown = set(weights) - set(_CENSORED_PARTS)
+    if unknown:
+        raise ValueError(f"weights: unknown part(s) {sorted(map(str, unknown))} "
+                         f"(keys: {', '.join(_CENSORED_PARTS)})")
+    def part(k: str) -> np.ndarray | None:
+        w = weights.get(k)
+        return None if w is None else np.asarray(_as_weights(w), dtype=np.float64).reshape(-1)
+
+    return (part("x"), part("left"), part("right"), part("interval"))
+
+
+@overload
+def fit(x: npt.ArrayLike, family: str, *, weights: Any = None,
         fixed: Mapping[str, float] | None = None, method: str = "mle",
         nan_policy: str = "propagate", truncation: tuple[float, float] | None = None,
         left: npt.ArrayLike | None = None, right: npt.ArrayLike | None = None,
-        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> FitResult:
+        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        axis: None = None, groups: None = None, workers: int = 1,
+        errors: str = "warn") -> FitResult: ...
+@overload
+def fit(x: npt.ArrayLike, family: str, *, weights: Any = None,
+        fixed: Mapping[str, float] | None = None, method: str = "mle",
+        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None,
+        left: npt.ArrayLike | None = None, right: npt.ArrayLike | None = None,
+        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        axis: int, groups: None = None, workers: int = 1, errors: str = "warn") -> FitBatch: ...
+@overload
+def fit(x: npt.ArrayLike, family: str, *, weights: Any = None,
+        fixed: Mapping[str, float] | None = None, method: str = "mle",
+        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None,
+        left: npt.ArrayLike | None = None, right: npt.ArrayLike | None = None,
+        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        axis: None = None, groups: npt.ArrayLike, workers: int = 1,
+        errors: str = "warn") -> FitBatch: ...
+def fit(x: npt.ArrayLike, family: str, *, weights: Any = None,
+        fixed: Mapping[str, float] | None = None, method: str = "mle",
+        nan_policy: str = "propagate", truncation: tuple[float, float] | None = None,
+        left: npt.ArrayLike | None = None, right: npt.ArrayLike | None = None,
+        interval: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        axis: int | None = None, groups: Any = None, workers: int = 1,
+        errors: str = "warn") -> FitResult | FitBatch:
     """Maximum-likelihood fit of a distribution family to the values of `x`.
 
     Parameters
@@ -245,9 +318,12 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         ``lognorm(s, loc, scale)``, ``expon(loc, scale)``, ``gamma(a, loc, scale)``,
         ``weibull_min(c, loc, scale)``, ``t(df, loc, scale)``,
         ``laplace/logistic/cauchy(loc, scale)``, ``genpareto(c, loc, scale)``.
-    weights : array_like, optional
+    weights : array_like or dict, optional
         Frequency weights (finite, >= 0, the shape of `x`): a weight of 3 is the
-        value repeated three times; non-integer weights are allowed.
+        value repeated three times; non-integer weights are allowed. With
+        censored data, a dict naming the parts it weights
+        (``{"x": ..., "left": ..., "right": ..., "interval": ...}``, each the
+        length of its values; a part left out has weight 1).
     fixed : dict, optional
         Parameters held at given values, e.g. ``{"loc": 0}`` or ``{"df": 4}``.
         For lognormal, gamma, weibull and genpareto, ``loc`` is always fixed
@@ -261,9 +337,11 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
     truncation : (lo, hi), optional
         The values are known to lie in ``[lo, hi]`` (a sample cut at those
         bounds; ``-inf``/``inf`` for one-sided): maximise the truncated
-        likelihood. Normal family only; ``params`` are those of the
-        untruncated normal and :meth:`FitResult.dist` is
-        ``scipy.stats.truncnorm``.
+        likelihood. Families normal, lognormal, exponential, weibull,
+        logistic and cauchy, also with censoring; ``params`` are those of the
+        untruncated distribution and :meth:`FitResult.dist` is
+        ``scipy.stats.truncnorm`` (normal) or ``scipy.stats.truncate`` of the
+        family (SciPy >= 1.15).
     left, right : array_like, optional
         Censored values: each value of `left` is an observation known only to
         be below it (left-censored), each of `right` one known only to be
@@ -275,17 +353,33 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
         observed exactly (may be empty or None), or `x` may be a
         ``scipy.stats.CensoredData``; the likelihood is
         ``sum log f(x) + sum log F(left) + sum log S(right) + sum log(F(hi) - F(lo))``.
-        Families normal, lognormal, exponential, weibull and logistic; the
-        ``loc`` of the positive families is fixed (at 0 unless given in
-        `fixed`, the exponential too). Not combinable with `weights` or
-        `truncation`. When no maximum exists (e.g. every value right-censored)
-        the result has ``converged=False``, NaN estimates and the reason.
+        Families normal, lognormal, exponential, weibull, logistic and cauchy;
+        the ``loc`` of the positive families is fixed (at 0 unless given in
+        `fixed`, the exponential too). With `truncation` every probability is
+        conditional on ``[lo, hi]``. When no maximum exists (e.g. every value
+        right-censored) the result has ``converged=False``, NaN estimates and
+        the reason.
+    axis : int, optional
+        Fit every 1-d slice of `x` along `axis` separately (e.g. ``axis=1``: one
+        fit per row); returns a :class:`FitBatch`. `weights` broadcast to `x`.
+    groups : array_like, optional
+        A key per value of a 1-d `x` (array, pandas Series/Index/Categorical or
+        DataFrame of key columns): one fit per group, in the sorted order of
+        the keys; returns a :class:`FitBatch`. Not with censoring.
+    workers : int
+        Threads for `axis`/`groups` (-1: one per CPU); results do not depend on it.
+    errors : {"warn", "raise"}
+        With `axis`/`groups`: a sample that cannot be fitted gets NaN
+        estimates, ``converged=False`` and the reason (one
+        ``ConvergenceWarning`` counts them; when no sample can be fitted,
+        ``ValueError``), or raises ``ValueError`` naming it ("raise").
 
     Returns
     -------
     FitResult
         ``params``, ``se``, ``cov`` (inverse observed information), ``loglik``,
-        ``aic``, ``bic``, ``converged``, ``n_iter``, ``message``, ``n``.
+        ``aic``, ``bic``, ``converged``, ``n_iter``, ``message``, ``n``; a
+        :class:`FitBatch` of them (arrays) with `axis` or `groups`.
 
     Raises
     ------
@@ -313,34 +407,29 @@ def fit(x: npt.ArrayLike, family: str, *, weights: npt.ArrayLike | None = None,
     nan = _check_policy(nan_policy)
     fx = _fixed_dict(fixed, name)
     cens = _censoring(x, left, right, interval)
-    if cens is not None:
-        if weights is not None:
-            raise ValueError("fit: weights= cannot be combined with censored data yet "
-                             "(repeat the values instead)")
-        if truncation is not None:
-            raise ValueError("fit: truncation= cannot be combined with censored data")
-        try:
-            d = _core.fit_censored(*cens, name, fx, nan, 200)
-        except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
-            raise ValueError(str(e)) from None
-        res = _result(d, censored=True)
-        if not res.converged and not (nan == "propagate" and "nan" in res.message):
-            warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
-                          stacklevel=_caller_stacklevel())
-        return res
-    a, w = _prepare(x, weights)
-    trunc = None
-    if truncation is not None:
-        try:
-            lo, hi = (float(v) for v in truncation)
-        except (TypeError, ValueError):
-            raise TypeError(f"truncation must be a pair (lo, hi) (got {truncation!r})") from None
-        trunc = (lo, hi)
+    trunc = _truncation(truncation)
+    if axis is not None or groups is not None:
+        if cens is not None:
+            raise TypeError("censored data cannot be fitted with axis= or groups=: fit each "
+                            "sample separately")
+        from ._fit_batch import fit_batch
+
+        return fit_batch(x, name, weights=weights, fixed=fx, nan=nan, truncation=trunc,
+                         axis=axis, groups=groups, workers=workers, errors=errors)
     try:
-        d = _core.fit(a, w, name, fx, nan, 200, trunc)
+        if cens is not None:
+            d = _core.fit_censored(*cens, name, fx, nan, 200, _censored_weights(weights),
+                                   trunc)
+        elif trunc is not None and name != "normal":  # the censored engine, x only
+            a, w = _prepare(x, weights)
+            d = _core.fit_censored(a, _EMPTY, _EMPTY, _EMPTY, _EMPTY, name, fx, nan, 200,
+                                   (w, None, None, None), trunc)
+        else:
+            a, w = _prepare(x, weights)
+            d = _core.fit(a, w, name, fx, nan, 200, trunc)
     except ArithmeticError as e:  # std::domain_error (nan_policy="raise")
         raise ValueError(str(e)) from None
-    res = _result(d, trunc)
+    res = _result(d, trunc, censored=cens is not None)
     if not res.converged and not (nan == "propagate" and "nan" in res.message):
         warnings.warn(f"fit({name!r}) did not converge: {res.message}", ConvergenceWarning,
                       stacklevel=_caller_stacklevel())
