@@ -544,3 +544,68 @@ def test_genpareto_near_exponential():
     assert r.converged and abs(r.params["c"]) < 4 * r.se["c"]
     e = robstat.fit(x, "genpareto", fixed={"c": 0.0})
     assert e.params["scale"] == pytest.approx(x.mean(), rel=1e-10)
+
+
+# ---- data from SciPy's issue tracker: fits SciPy got silently wrong ----------------
+
+# scipy/scipy#11806 ("Unexpectedly poor results when distribution fitting with
+# weibull_min"): the 40 values posted in the issue; SciPy's reported 3-parameter fit
+SCIPY_11806 = [4836.6, 823.6, 3131.7, 1343.4, 709.7, 610.6, 3034.2, 1973, 7358.5, 265,
+               4590.5, 5440.4, 4613.7, 4763.1, 115.3, 5385.1, 6398.1, 8444.6, 2397.1, 3259.7,
+               307.5, 4607.4, 6523.7, 600.3, 2813.5, 6119.8, 6438.8, 2799.1, 2849.8, 5309.6,
+               3182.4, 705.5, 5673.3, 2939.9, 2631.8, 5002.1, 1967.3, 2810.4, 2948, 6904.8]
+SCIPY_11806_REPORTED = (0.1102610560437356, 115.29999999999998, 3.428664764594809)
+
+# scipy/scipy#20659 ("stats.weibull_min: poor fit results on shape parameters"): a
+# frequency table (bin midpoint -> count, n = 130993) the reporter had to expand with
+# np.repeat because SciPy has no weights; loc known to be ~0.7; MATLAB's
+# wblfit(H - 0.7, [], [], nrep) as quoted in the issue
+SCIPY_20659_H = [15.25, 13.75, 12.75, 12.25, 11.75, 11.25, 10.75, 10.25, 9.75, 9.25, 8.75,
+                 8.25, 7.75, 7.25, 6.75, 6.25, 5.75, 5.25, 4.75, 4.25, 3.75, 3.25, 2.75, 2.25,
+                 1.75, 1.25, 0.75]
+SCIPY_20659_COUNTS = [1, 1, 1, 2, 5, 20, 17, 18, 37, 66, 112, 151, 215, 352, 525, 750, 1130,
+                      1731, 2649, 4002, 6083, 9610, 14990, 21362, 26898, 26783, 13482]
+SCIPY_20659_MATLAB = {"c": 1.16994972402310, "scale": 1.63052680315750}  # loc 0.7
+
+
+def test_scipy_issue_11806_weibull():
+    x = np.array(SCIPY_11806)
+    r = robstat.fit(x, "weibull")  # loc fixed at 0
+    assert r.converged
+    p = st.weibull_min.fit(x, floc=0)
+    ll_scipy = st.weibull_min.logpdf(x, *p).sum()
+    assert r.loglik >= ll_scipy - 1e-9 * abs(ll_scipy)
+    assert r.params["c"] == pytest.approx(p[0], rel=1e-4)
+    # far better than the fit the issue reported (a local optimum at loc = min(x))
+    reported = st.weibull_min.logpdf(x, *SCIPY_11806_REPORTED).sum()
+    assert r.loglik > reported + 50
+    # the 2-parameter score equations hold at robstat's estimate
+    c, s = r.params["c"], r.params["scale"]
+    z = (x / s) ** c
+    assert abs(x.size / c + np.log(x / s).sum() - (z * np.log(x / s)).sum()) < 1e-8 * x.size
+    assert abs(z.sum() - x.size) < 1e-8 * x.size
+
+
+def test_scipy_issue_20659_weibull_frequency_table():
+    H = np.array(SCIPY_20659_H)
+    counts = np.array(SCIPY_20659_COUNTS)
+    expanded = np.repeat(H, counts)
+    r = robstat.fit(H, "weibull", weights=counts, fixed={"loc": 0.7})
+    assert r.converged and r.n == counts.sum() == 130993
+    rx = robstat.fit(expanded, "weibull", fixed={"loc": 0.7})
+    for k in ("c", "scale"):
+        assert r.params[k] == pytest.approx(rx.params[k], rel=1e-10)
+    assert r.loglik == pytest.approx(rx.loglik, rel=1e-12)
+    p = st.weibull_min.fit(expanded, floc=0.7)
+    ll_scipy = st.weibull_min.logpdf(expanded, *p).sum()
+    assert r.loglik >= ll_scipy - 1e-9 * abs(ll_scipy)
+    matlab = st.weibull_min.logpdf(expanded, SCIPY_20659_MATLAB["c"], 0.7,
+                                   SCIPY_20659_MATLAB["scale"]).sum()
+    assert r.loglik >= matlab
+    # the weighted score equations in (c, scale)
+    c, s = r.params["c"], r.params["scale"]
+    u = np.log((H - 0.7) / s)
+    z = np.exp(c * u)
+    n = counts.sum()
+    assert abs(n / c + (counts * u).sum() - (counts * z * u).sum()) < 1e-8 * n
+    assert abs((counts * z).sum() - n) < 1e-8 * n

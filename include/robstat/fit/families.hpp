@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 
 namespace robstat {
 
@@ -96,6 +98,28 @@ namespace detail::fit {
     inline constexpr double inv_pi = 0.31830988618379067153776752674503;
     inline constexpr double log_2 = 0.69314718055994530941723212145818;
 
+    /// Boost.Math's pole, overflow and domain errors as inf/NaN rather than
+    /// exceptions: a solver's trial point far outside the data (a t df or a
+    /// gamma shape stepping to ~0) then has a non-finite likelihood, which the
+    /// line search rejects, instead of aborting a fit that would converge.
+    using quiet_policy = boost::math::policies::policy<
+        boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+        boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+        boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+        boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
+    inline double lgamma_q(double x)
+    {
+        return boost::math::lgamma(x, quiet_policy());
+    }
+    inline double digamma_q(double x)
+    {
+        return boost::math::digamma(x, quiet_policy());
+    }
+    inline double trigamma_q(double x)
+    {
+        return boost::math::trigamma(x, quiet_policy());
+    }
+
     /// log-density of one value at parameters p (SciPy's order); -inf outside
     /// the support. Parameters are assumed valid (scale > 0, shapes > 0).
     inline double logpdf(family f, const double* p, double x)
@@ -121,7 +145,7 @@ namespace detail::fit {
             const double z = (x - p[1]) / p[2];
             if (!(z > 0))
                 return -INFINITY;
-            return (p[0] - 1) * log(z) - z - boost::math::lgamma(p[0]) - log(p[2]);
+            return (p[0] - 1) * log(z) - z - lgamma_q(p[0]) - log(p[2]);
         }
         case family::weibull: {
             const double z = (x - p[1]) / p[2];
@@ -133,8 +157,8 @@ namespace detail::fit {
         case family::t: {
             const double nu = p[0];
             const double z = (x - p[1]) / p[2];
-            return boost::math::lgamma(0.5 * (nu + 1)) - boost::math::lgamma(0.5 * nu)
-                - 0.5 * (log(nu) + log_pi) - 0.5 * (nu + 1) * std::log1p(z * z / nu) - log(p[2]);
+            return lgamma_q(0.5 * (nu + 1)) - lgamma_q(0.5 * nu) - 0.5 * (log(nu) + log_pi)
+                - 0.5 * (nu + 1) * std::log1p(z * z / nu) - log(p[2]);
         }
         case family::laplace:
             return -std::fabs(x - p[0]) / p[1] - log(p[1]) - log_2;

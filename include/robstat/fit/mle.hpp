@@ -69,6 +69,19 @@ namespace detail::fit {
     {
         g.setZero();
         H.setZero();
+        // a line-search trial whose positive parameter under- or overflowed
+        // (theta exp(step) = 0 or inf): no likelihood there, and lgamma or
+        // digamma at 0 would throw (found on t samples, df -> 0)
+        const auto& fi = info(f);
+        for (std::size_t i = 0; i < fi.k; ++i) {
+            const bool any_sign
+                = static_cast<int>(i) == fi.loc_index || (f == family::genpareto && i == 0);
+            if (!std::isfinite(p[static_cast<int>(i)])
+                || (!any_sign && !(p[static_cast<int>(i)] > 0))) {
+                ll = -INFINITY;
+                return;
+            }
+        }
         const std::size_t n = d.size();
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0;
         Acc L;
@@ -129,16 +142,14 @@ namespace detail::fit {
                     s8 += w * z * hd1nu;
                 }
             }
-            const double c = boost::math::lgamma(0.5 * (nu + 1)) - boost::math::lgamma(0.5 * nu)
-                - 0.5 * (std::log(nu) + log_pi);
+            const double c
+                = lgamma_q(0.5 * (nu + 1)) - lgamma_q(0.5 * nu) - 0.5 * (std::log(nu) + log_pi);
             ll = L.value() + d.W * (c - std::log(sg));
             if (derivs) {
-                using boost::math::digamma;
-                using boost::math::trigamma;
                 const double cnu
-                    = 0.5 * digamma(0.5 * (nu + 1)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu;
-                const double cnunu
-                    = 0.25 * trigamma(0.5 * (nu + 1)) - 0.25 * trigamma(0.5 * nu) + 0.5 / (nu * nu);
+                    = 0.5 * digamma_q(0.5 * (nu + 1)) - 0.5 * digamma_q(0.5 * nu) - 0.5 / nu;
+                const double cnunu = 0.25 * trigamma_q(0.5 * (nu + 1)) - 0.25 * trigamma_q(0.5 * nu)
+                    + 0.5 / (nu * nu);
                 g[0] = d.W * cnu + s5;
                 g[1] = -s0 / sg;
                 g[2] = (-s1 - d.W) / sg;
@@ -182,11 +193,11 @@ namespace detail::fit {
                 s0 += w * ly;
                 s1 += w * y;
             }
-            ll = L.value() - d.W * (boost::math::lgamma(a) + a * std::log(th));
+            ll = L.value() - d.W * (lgamma_q(a) + a * std::log(th));
             if (derivs) {
-                g[0] = s0 - d.W * (std::log(th) + boost::math::digamma(a));
+                g[0] = s0 - d.W * (std::log(th) + digamma_q(a));
                 g[2] = s1 / (th * th) - d.W * a / th;
-                H(0, 0) = -d.W * boost::math::trigamma(a);
+                H(0, 0) = -d.W * trigamma_q(a);
                 H(0, 2) = H(2, 0) = -d.W / th;
                 H(2, 2) = d.W * a / (th * th) - 2 * s1 / (th * th * th);
             }
@@ -465,9 +476,8 @@ namespace detail::fit {
                 const double a0 = (3 - s + std::sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
                 auto [a, rr] = decreasing_root(
                     [s](double a) {
-                        return std::pair<double, double> { std::log(a) - boost::math::digamma(a)
-                                - s,
-                            1 / a - boost::math::trigamma(a) };
+                        return std::pair<double, double> { std::log(a) - digamma_q(a) - s,
+                            1 / a - trigamma_q(a) };
                     },
                     a0, o.max_iter, "the gamma shape a");
                 rep = rr;
@@ -478,8 +488,7 @@ namespace detail::fit {
                 // digamma(a) - target is increasing: negate for decreasing_root
                 auto [a, rr] = decreasing_root(
                     [target](double a) {
-                        return std::pair<double, double> { target - boost::math::digamma(a),
-                            -boost::math::trigamma(a) };
+                        return std::pair<double, double> { target - digamma_q(a), -trigamma_q(a) };
                     },
                     std::max(0.5, std::exp(target) + 0.5), o.max_iter, "the gamma shape a");
                 rep = rr;
