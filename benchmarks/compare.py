@@ -303,6 +303,43 @@ def fit_cases(n: int) -> list[Case]:
     return cases
 
 
+CENSORED_FITS = 10**4  # values, 30% right-censored (issue 5's censored fits)
+QUICK_CENSORED_FITS = 10**3
+
+
+def censored_fit_cases(n: int) -> list[Case]:
+    """Fits to right-censored samples (30% censored at a random follow-up time, as in a
+    survival study): robstat.fit(x, family, right=...) against SciPy's fit of the same
+    scipy.stats.CensoredData (a generic optimiser; floc=0 where robstat fixes loc)."""
+    lab = f"1e{round(math.log10(n))} (censored fits)"
+    rng = np.random.default_rng(SEED + 4)
+    floor_x = rng.normal(size=n)
+    floor = Case("floor: np.sum", "float64", n, lab,
+                 [Impl("np.sum(x)", "numpy", lambda: np.sum(floor_x))], is_floor=True)
+    floor.floor = floor
+    cases = [floor]
+    for name, dist, floc in (("weibull", ss.weibull_min(1.7, 0, 2), True),
+                             ("lognormal", ss.lognorm(0.5, 0, 2), True),
+                             ("normal", ss.norm(1, 2), False)):
+        t = np.asarray(dist.rvs(size=n, random_state=rng))
+        # follow-up times: censor 30% of the values at a uniform fraction of themselves
+        cens = rng.random(n) < 0.3
+        seen = t[~cens]
+        right = t[cens] * rng.uniform(0.3, 1.0, size=int(cens.sum()))
+        data = ss.CensoredData(uncensored=seen, right=right)
+        sdist = getattr(ss, dist.dist.name)
+        kw = {"floc": 0.0} if floc else {}
+        cases.append(Case(f"fit {name}, 30% right-censored", "float64", n, lab, [
+            Impl(f"robstat.fit(x, {name!r}, right=r)", "robstat",
+                 lambda seen=seen, right=right, name=name: np.array(
+                     list(rs.fit(seen, name, right=right).params.values()))),
+            Impl(f"scipy.stats.{dist.dist.name}.fit(CensoredData"
+                 + (", floc=0)" if floc else ")"), "scipy",
+                 lambda data=data, sdist=sdist, kw=kw: np.array(sdist.fit(data, **kw)))],
+            rtol=2e-3, atol=2e-3, floor=floor))
+    return cases
+
+
 BATCHED_FITS = (10**4, 10**3)  # samples, values each (issue 5's batched fits)
 QUICK_BATCHED_FITS = (200, 10**3)
 SCIPY_FIT_SAMPLES = 100  # SciPy's loop is timed on the first 100 samples (~ms a fit)
@@ -1002,6 +1039,9 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(stream_cases(QUICK_STREAM if args.quick else STREAM))
     if "fits" in only:
         sections += [fit_cases(n_fit) for n_fit in ([10**3] if args.quick else [10**4, 10**6])]
+    if "censored" in only:
+        sections.append(censored_fit_cases(QUICK_CENSORED_FITS if args.quick
+                                           else CENSORED_FITS))
     if "batchfits" in only:
         sections += batched_fit_cases(*(QUICK_BATCHED_FITS if args.quick
                                         else BATCHED_FITS))
@@ -1034,7 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-SECTIONS = ["1d", "batched", "grouped", "rolling", "stream", "fits", "batchfits"]
+SECTIONS = ["1d", "batched", "grouped", "rolling", "stream", "fits", "censored", "batchfits"]
 
 
 # ---- merging a partial run into an existing report -----------------------------------
