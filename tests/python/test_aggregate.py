@@ -549,6 +549,83 @@ def test_fit_method_edges():
     assert np.isnan(rs.aggregate(x, method="fit", ci=None).ci[0])
 
 
+def _skewed_with_outliers(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.lognormal(1.0, 0.5, 5000)
+    x[:50] = rng.uniform(100, 200, 50)  # gross high outliers
+    x[50:70] = rng.uniform(0.001, 0.01, 20)  # and low ones
+    return x
+
+
+@pytest.mark.parametrize("family", ["lognormal", "weibull", "exponential", "logistic",
+                                    "cauchy"])
+def test_fit_method_families_are_their_truncated_fixed_point(family):
+    import scipy.stats
+
+    x = _skewed_with_outliers(5)
+    r = rs.aggregate(x, method="fit", family=family)
+    assert r.fit.family == family and r.fit.converged
+    lo, hi = r.lower_cut, r.upper_cut
+    # the fixed point: the last fit's truncation keeps exactly the values the cuts keep
+    tl, th = r.fit.truncation
+    np.testing.assert_array_equal(r.labels == 0, (x >= tl) & (x <= th))
+    # composing by hand: the kept values refitted truncated at the cuts give the same
+    # fit, whose quantiles Phi(-+3) are the cuts and whose median is the centre
+    kept = x[r.labels == 0]
+    again = rs.fit(kept, family, truncation=r.fit.truncation)
+    for k, v in r.fit.params.items():
+        assert again.params[k] == pytest.approx(v, rel=1e-12, abs=1e-300)
+    d = getattr(scipy.stats, r.fit.scipy_name)(**r.fit.params)  # the untruncated law
+    p = scipy.stats.norm.sf(3.0)
+    assert (lo, hi) == pytest.approx((d.ppf(p), d.ppf(1 - p)), rel=1e-9)
+    assert r.center == pytest.approx(d.median(), rel=1e-12)
+    assert r.scale == pytest.approx((d.ppf(0.75) - d.ppf(0.25)) / 1.3489795003921634,
+                                    rel=1e-12)
+    np.testing.assert_array_equal(r.labels, np.where(x > hi, 1, np.where(x < lo, -1, 0)))
+    assert r.ci[0] < r.center < r.ci[1]
+
+
+def test_fit_method_lognormal_recovers_the_clean_part():
+    x = _skewed_with_outliers(6)
+    r = rs.aggregate(x, method="fit", family="lognormal")
+    assert r.center == pytest.approx(np.exp(1.0), rel=0.03)
+    assert r.fit.params["s"] == pytest.approx(0.5, rel=0.05)
+    assert r.n_high >= 50 and r.n_low >= 20  # every planted outlier is cut
+    assert np.all(r.labels[:50] == 1) and np.all(r.labels[50:70] == -1)
+    # the delta-method interval against the spread of seeded replications
+    centers = [rs.aggregate(_skewed_with_outliers(100 + i), method="fit",
+                            family="lognormal").center for i in range(40)]
+    half = (r.ci[1] - r.ci[0]) / 2
+    assert np.std(centers) == pytest.approx(half / 1.959963984540054, rel=0.35)
+
+
+def test_fit_method_family_weights_groups_and_errors():
+    x = _skewed_with_outliers(7)[:1500]
+    w = np.random.default_rng(1).integers(1, 4, x.size)
+    rw = rs.aggregate(x, method="fit", family="weibull", weights=w)
+    rr = rs.aggregate(np.repeat(x, w), method="fit", family="weibull")
+    assert rw.center == pytest.approx(rr.center, rel=1e-9)
+    assert rw.fit.params["c"] == pytest.approx(rr.fit.params["c"], rel=1e-9)
+    g = np.arange(x.size) % 3
+    gr = rs.aggregate(x, method="fit", family="lognormal", groups=g)
+    for k in range(3):
+        one = rs.aggregate(x[g == k], method="fit", family="lognormal")
+        assert gr[k].center == one.center and gr[k].fit.params == one.fit.params
+        np.testing.assert_array_equal(gr.labels[g == k], one.labels)
+    same = rs.aggregate(x, method="fit", family="lognorm")  # SciPy's name
+    assert same.center == rs.aggregate(x, method="fit", family="lognormal").center
+    with pytest.raises(ValueError, match="families with truncated fits"):
+        rs.aggregate(x, method="fit", family="gamma")
+    with pytest.raises(ValueError, match="method='fit' only"):
+        rs.aggregate(x, method="trim", family="lognormal")
+    with pytest.raises(ValueError, match="family must be"):
+        rs.aggregate(x, method="fit", family="nope")
+    with pytest.raises(ValueError, match="fewer than 3 values"):
+        rs.aggregate(-x, method="fit", family="lognormal")  # nothing in the support
+    assert rs.aggregate(x, method="fit", family="normal").center == \
+        rs.aggregate(x, method="fit").center
+
+
 def test_weighted_bootstrap_float32_and_strided():
     # float32 data, and data/weights as strided views: the same interval as the repeated
     # float32 sample and as contiguous copies, bit for bit

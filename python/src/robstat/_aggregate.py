@@ -326,7 +326,7 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
               ntrim: Any = None, threshold: float | None = None, weights: Any = None,
               groups: Any = None, confidence: float = 0.95, ci: str | None = "auto",
               n_boot: int = 1000, seed: int = 0, nan_policy: str = "propagate",
-              workers: int | None = None) -> Any:
+              workers: int | None = None, family: str = "normal") -> Any:
     """Robust aggregation in one call: cut both tails, report the centre of what is kept
     with its confidence interval, and label every value.
 
@@ -347,7 +347,7 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         centre and scale are the untruncated normal's (consistent, where the SD of trimmed
         values is not), the interval from the truncated fit's standard error, and ``fit`` the
         :class:`FitResult` (grouped: ``fits``, one per group, and a loop over the groups
-        in Python). No bootstrap; ``+-inf`` is an error.
+        in Python). No bootstrap; ``+-inf`` is an error. Other families: see `family`.
     trim, ntrim : float, (lower, upper) tuple, or counts
         ``method="trim"`` only: the proportion (default 0.1) or number of values cut per
         tail, as in :func:`robstat.trimmed_mean` (one level).
@@ -385,6 +385,15 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
         ``omit``: NaN values are left out (labelled 0, counted nowhere).
     workers : int, optional
         Threads for grouped input (results identical for any number).
+    family : str
+        ``method="fit"`` only: the family fitted (default ``"normal"``; also
+        ``"lognormal"``, ``"exponential"``, ``"weibull"``, ``"logistic"``, ``"cauchy"``,
+        the families with truncated fits). It is started on the values between the
+        quartiles (fitted truncated to them), cut at its quantiles ``Phi(-+threshold)``
+        (the tail probabilities of ``loc -+ threshold * scale`` of a normal) and refitted,
+        truncated at the cuts, until the kept set is stable; the centre is the fitted
+        median, the scale the fitted IQR / 1.349 (normal-consistent), the interval the
+        median's delta-method standard error from the fit's covariance.
 
     Returns
     -------
@@ -412,17 +421,20 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     pandas_in = _is_pandas(x) or _is_pandas(groups)
     index = getattr(x, "index", None) if _is_pandas(x) else None
     xa = np.asarray(x)
+    if family != "normal" and method != "fit":
+        raise ValueError(f"family= applies to method='fit' only (method={method!r})")
     if method == "fit":
+        family = _fit_family(family)
         if mode == "bootstrap":
             raise ValueError("method='fit' has its analytic interval only (ci='auto' or 'none')")
         a, wa = (_as_float_array(xa)[0], None) if weights is None else \
             _weighted_inputs(xa, np.asarray(weights), None)[:2]
         if groups is None:
-            r = _aggregate_fit(a, wa, threshold, confidence, pol)
+            r = _aggregate_fit(a, wa, threshold, confidence, pol, family)
             if mode == "none":
                 r = dataclasses.replace(r, ci=(float("nan"), float("nan")))
             return r
-        return _grouped_fit(a, wa, groups, threshold, confidence, pol, mode,
+        return _grouped_fit(a, wa, groups, threshold, confidence, pol, mode, family,
                             _is_pandas(x) or _is_pandas(groups),
                             getattr(x, "index", None) if _is_pandas(x) else None)
     if weights is None:
@@ -465,8 +477,22 @@ def aggregate(x: npt.ArrayLike, *, method: str = "trim", trim: Any = _TRIM_DEFAU
     return df
 
 
+# method="fit": the families with truncated fits (robstat.fit(..., truncation=))
+FIT_FAMILIES = ("normal", "lognormal", "exponential", "weibull", "logistic", "cauchy")
+
+
+def _fit_family(family: Any) -> str:
+    from ._fit import _family_name
+
+    name = _family_name(family)
+    if name not in FIT_FAMILIES:
+        raise ValueError(f"method='fit': family must be one of {', '.join(FIT_FAMILIES)} (the "
+                         f"families with truncated fits; got {family!r})")
+    return name
+
+
 def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
-                   confidence: float, pol: str) -> Aggregate:
+                   confidence: float, pol: str, family: str = "normal") -> Aggregate:
     """method="fit": a normal fitted robustly (start: median and normal-consistent MAD), cut
     at loc -+ t scale, refitted to the kept values by the likelihood of a normal truncated
     to the cut points (robstat.fit(..., truncation=), C++ fit_truncated_normal), until the
@@ -511,6 +537,8 @@ def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
     if not np.all(np.isfinite(v)):
         raise ValueError("method='fit' needs finite values: +-inf has no normal likelihood "
                          "(cut them first, or use another method)")
+    if family != "normal":
+        return _aggregate_fit_family(a, v, vw, use, labels, t, confidence, family)
     loc = float(median(v) if vw is None else median(v, weights=vw))
     scale = float(mad(v) if vw is None else mad(v, weights=vw))
     res = None
@@ -550,8 +578,87 @@ def _aggregate_fit(a: np.ndarray, w: np.ndarray | None, threshold: float | None,
                      fit=res, _x=a)
 
 
+def _aggregate_fit_family(a: np.ndarray, v: np.ndarray, vw: np.ndarray | None,
+                          use: np.ndarray, labels: np.ndarray, t: float, confidence: float,
+                          family: str) -> Aggregate:
+    """method="fit" for a family other than the normal (the finite values `v` with
+    weights `vw`, at positions `use` of the input): start with the family fitted to the
+    values between the quartiles (truncated to them), cut at its quantiles Phi(-+t), refit
+    truncated at the cuts until the kept set is stable. Centre = fitted median, scale =
+    fitted IQR / 1.349, interval = median -+ z se (delta method). docs/aggregate.md."""
+    import math
+    import warnings
+
+    import scipy.stats
+
+    from ._api import quantile
+    from ._fit import _FAMILY_INFO
+    from ._fit import fit as _fit
+    from ._mest import ConvergenceWarning
+
+    positive = bool(_FAMILY_INFO[family][4])
+    p_tail = float(scipy.stats.norm.sf(t))
+    q1, q3 = (float(q) for q in (quantile(v, [0.25, 0.75]) if vw is None
+                                 else quantile(v, [0.25, 0.75], weights=vw)))
+    lo, hi = (max(q1, 0.0) if positive else q1), q3
+    res = None
+    kept = None
+    for _ in range(FIT_MAX_ROUNDS + 1):
+        new_kept = (v >= lo) & (v <= hi) & ((v > 0) if positive else True)
+        if kept is not None and np.array_equal(new_kept, kept):
+            break
+        kept = new_kept
+        if np.count_nonzero(kept) < 3 or not lo < hi:
+            raise ValueError(f"method='fit', family={family!r}: fewer than 3 values between "
+                             f"the cuts [{lo!r}, {hi!r}]: no {family} fit (too few values, "
+                             "or data outside the family's support)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            res = _fit(v[kept], family, truncation=(lo, hi),
+                       weights=None if vw is None else vw[kept])
+        if not res.converged:
+            warnings.warn(f"method='fit': the truncated {family} fit did not converge "
+                          f"({res.message}); the result is that of the last round",
+                          ConvergenceWarning, stacklevel=4)
+            break
+        d = getattr(scipy.stats, res.scipy_name)(**res.params)
+        lo, hi = float(d.ppf(p_tail)), float(d.ppf(1.0 - p_tail))
+    assert res is not None
+    fitted = res
+    lab = np.where(v > hi, 1, np.where(v < lo, -1, 0)).astype(np.int8)
+    labels[use] = lab
+    n_low, n_high = int(np.count_nonzero(lab < 0)), int(np.count_nonzero(lab > 0))
+
+    def quantiles(params: dict[str, float], qs: tuple[float, ...]) -> np.ndarray:
+        dist = getattr(scipy.stats, fitted.scipy_name)(**params)
+        return np.asarray(dist.ppf(qs), dtype=float)
+
+    med, q25, q75 = quantiles(res.params, (0.5, 0.25, 0.75))
+    center, scale = float(med), float((q75 - q25) / (2 * scipy.stats.norm.ppf(0.75)))
+    ci = (math.nan, math.nan)
+    if res.converged and np.all(np.isfinite(res.cov)):
+        names = list(res.params)
+        grad = np.zeros(len(names))
+        for j, k in enumerate(names):  # d median / d param, central differences
+            if k in res.fixed:
+                continue
+            h = 1e-6 * max(abs(res.params[k]), 1e-3)
+            up, dn = dict(res.params), dict(res.params)
+            up[k] += h
+            dn[k] -= h
+            grad[j] = (quantiles(up, (0.5,))[0] - quantiles(dn, (0.5,))[0]) / (2 * h)
+        se = float(np.sqrt(max(grad @ res.cov @ grad, 0.0)))
+        z = float(scipy.stats.norm.ppf(0.5 + confidence / 2.0))
+        ci = (center - z * se, center + z * se)
+    return Aggregate(center=center, scale=scale, ci=ci, lower_cut=lo, upper_cut=hi,
+                     n=int(v.size), n_kept=int(v.size) - n_low - n_high, n_low=n_low,
+                     n_high=n_high, labels=labels.reshape(a.shape), method="fit",
+                     confidence=confidence, fit=res, _x=a)
+
+
 def _grouped_fit(a: np.ndarray, w: np.ndarray | None, groups: Any, threshold: float | None,
-                 confidence: float, pol: str, mode: str, pandas_out: bool, index: Any) -> Any:
+                 confidence: float, pol: str, mode: str, family: str, pandas_out: bool,
+                 index: Any) -> Any:
     """method="fit" by group: the truncated-normal rounds of each group (a loop over the
     groups in Python, each fit in C++; docs/aggregate.md)."""
     flat = a.reshape(-1)
@@ -567,7 +674,7 @@ def _grouped_fit(a: np.ndarray, w: np.ndarray | None, groups: Any, threshold: fl
     for g in range(G):
         members = order[bounds[g]:bounds[g + 1]]
         r = _aggregate_fit(flat[members], None if wf is None else wf[members], threshold,
-                           confidence, pol)
+                           confidence, pol, family)
         ci = (np.nan, np.nan) if mode == "none" else r.ci
         stats[g] = (r.center, r.scale, ci[0], ci[1], r.lower_cut, r.upper_cut)
         counts[g] = (r.n, r.n_kept, r.n_low, r.n_high)
