@@ -411,17 +411,31 @@ namespace detail::fit {
         }
         case family::lognormal: {
             const double loc = p[1];
-            const auto ly = [loc](double x) { return std::log(x - loc); };
-            const double mu = free(2) ? d.wmean(ly) : std::log(p[2]);
+            sample lg; // log(x - loc): one log per value, shared by both passes
+            lg.x.resize(d.size());
+            for (std::size_t i = 0; i < d.size(); ++i)
+                lg.x[i] = std::log(d.x[i] - loc);
+            lg.w = d.w;
+            lg.W = d.W;
+            const double mu = free(2) ? lg.wmean([](double l) { return l; }) : std::log(p[2]);
             if (free(2))
                 p[2] = std::exp(mu);
             if (free(0)) {
-                p[0] = std::sqrt(d.wmean([&](double x) {
-                    const double e = ly(x) - mu;
+                p[0] = std::sqrt(lg.wmean([mu](double l) {
+                    const double e = l - mu;
                     return e * e;
                 }));
                 if (!(p[0] > 0))
                     fail(f, "log(x - loc) is constant: the MLE of s is 0");
+            }
+            if (free(0) && free(2)) {
+                // at the MLE sum w (ly - mu) = 0 and sum w (ly - mu)^2 = W s^2: the
+                // loglik and the observed information without another pass
+                const double sg = p[0], sc = p[2];
+                closed_ll = -W * (mu + std::log(sg) + half_log_2pi + 0.5);
+                has_ll = has_cov = true;
+                cov(0, 0) = sg * sg / (2 * W);
+                cov(2, 2) = sg * sg * sc * sc / W;
             }
             break;
         }
@@ -483,6 +497,18 @@ namespace detail::fit {
                 rep = rr;
                 p[0] = a;
                 p[2] = mx / a;
+                // with scale = mean / a, sum w (x - loc) / scale = W a exactly: the
+                // loglik and the observed information from mx and mlx (no pass);
+                // -H = W [[trigamma(a), 1/scale], [1/scale, a/scale^2]], positive
+                // definite as a trigamma(a) > 1
+                const double th = p[2], t1 = trigamma_q(a), det = a * t1 - 1;
+                if (det > 0 && std::isfinite(det)) {
+                    closed_ll = W * ((a - 1) * mlx - a - lgamma_q(a) - a * std::log(th));
+                    has_ll = has_cov = true;
+                    cov(0, 0) = a / (W * det);
+                    cov(2, 2) = t1 * th * th / (W * det);
+                    cov(0, 2) = cov(2, 0) = -th / (W * det);
+                }
             } else if (free(0)) {
                 const double target = mlx - std::log(p[2]);
                 // digamma(a) - target is increasing: negate for decreasing_root

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstddef>
 #include <numeric>
@@ -74,6 +75,28 @@ template <class T, class U>
 sample gather_sample(strided_span<T> x, const U* w, std::ptrdiff_t w_stride, nan_policy nan)
 {
     sample d;
+    if (!w) {
+        // unweighted: a branch-free copy with min/max and a finiteness check
+        // (the general loop below, with its per-value branches, costs several
+        // times a copy); it redoes the work only when a NaN or inf is found
+        d.x.resize(x.size);
+        double lo = INFINITY, hi = -INFINITY;
+        bool finite = true;
+        for (std::size_t i = 0; i < x.size; ++i) {
+            const double v = static_cast<double>(x[i]);
+            d.x[i] = v;
+            lo = v < lo ? v : lo;
+            hi = hi < v ? v : hi;
+            finite &= std::fabs(v) <= DBL_MAX; // false for NaN and +-inf
+        }
+        if (finite) {
+            d.xmin = lo;
+            d.xmax = hi;
+            d.W = static_cast<double>(x.size);
+            return d;
+        }
+        d.x.clear();
+    }
     d.x.reserve(x.size);
     if (w)
         d.w.reserve(x.size);
