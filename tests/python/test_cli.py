@@ -105,6 +105,25 @@ def test_table_matches_aggregate(sample, method):
     assert "note: 3 missing cell(s) omitted (line 14, 15, 54)" in out
 
 
+@pytest.mark.parametrize("family", ["logistic", "lognormal"])
+def test_fit_family(sample, family):
+    path, values, _, _ = sample
+    p = run(["summarize", path, "-c", "value", "-m", "fit", "--family", family, "--json"])
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    res = robstat.aggregate(values, method="fit", family=family)
+    for k in ("source", "column", "n_missing", "outliers"):
+        doc.pop(k)
+    assert doc == nulls(res.to_dict())
+    t = run(["summarize", path, "-c", "value", "-m", "fit", "-f", family])
+    assert t.returncode == 0 and f"family {family}" in t.stdout
+    assert close(numbers(field(t.stdout, "centre"))[0], res.center)
+    bad = run(["summarize", path, "-c", "value", "-m", "trim", "--family", family])
+    assert bad.returncode == 2 and "--family applies to --method fit only" in bad.stderr
+    unknown = run(["summarize", path, "-c", "value", "-m", "fit", "--family", "gamma"])
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
 def test_planted_outliers_are_reported_with_their_lines(sample):
     path, *_ = sample
     p = run(["summarize", path, "--column", "value", "--method", "mad", "--top", "3"])

@@ -1,7 +1,8 @@
 """The ``robstat`` command line (docs/cli.md).
 
     robstat summarize FILE.csv --column C [--group-by G] [--method M] [--trim P]
-                      [--threshold T] [--ci auto|bootstrap|none] [--top K] [--json]
+                      [--threshold T] [--family F] [--ci auto|bootstrap|none] [--top K]
+                      [--json]
     robstat demo [--out DIR]
 
 ``summarize`` reads one numeric column of a CSV file (``-``: standard input) with the
@@ -324,7 +325,7 @@ def to_json(data: ColumnData, res: Any, top: int | None) -> str:
 
 def run_aggregate(data: ColumnData, *, method: str, trim: float | None,
                   threshold: float | None, ci: str, confidence: float, n_boot: int,
-                  seed: int) -> Any:
+                  seed: int, family: str = "normal") -> Any:
     """robstat.aggregate on what :func:`read_column` read; a bad parameter (ValueError)
     becomes a usage error, warnings become notes on stderr."""
     from ._aggregate import aggregate
@@ -333,6 +334,8 @@ def run_aggregate(data: ColumnData, *, method: str, trim: float | None,
                               confidence=confidence, n_boot=n_boot, seed=seed)
     if trim is not None:
         kw["trim"] = trim
+    if family != "normal":
+        kw["family"] = family
     if data.groups is not None:
         kw["groups"] = np.asarray(data.groups)
     with warnings.catch_warnings(record=True) as caught:
@@ -352,14 +355,19 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
     if args.trim is not None and args.method != "trim":
         raise CliError(f"--trim applies to --method trim only (got --method {args.method})",
                        EXIT_USAGE)
+    if args.family is not None and args.method != "fit":
+        raise CliError(f"--family applies to --method fit only (got --method {args.method})",
+                       EXIT_USAGE)
     data = read_column(args.file, args.column, args.group_by, delimiter=args.delimiter)
     res = run_aggregate(data, method=args.method, trim=args.trim, threshold=args.threshold,
                         ci=args.ci, confidence=args.confidence, n_boot=args.n_boot,
-                        seed=args.seed)
+                        seed=args.seed, family=args.family or "normal")
     if args.json:
         print(to_json(data, res, args.top))
     else:
         text = _method_text(args.method, args.trim, args.threshold)
+        if args.family is not None:
+            text += f", family {args.family}"
         fmt = format_single if data.groups is None else format_grouped
         print(fmt(data, res, args.top, method_text=text))
     return 0
@@ -372,7 +380,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ._aggregate import AGGREGATE_METHODS
+    from ._aggregate import AGGREGATE_METHODS, FIT_FAMILIES
 
     ap = argparse.ArgumentParser(
         prog=PROG, description="robstat: robust aggregation from the command line "
@@ -392,6 +400,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--threshold", type=float, metavar="T",
                    help="the method's threshold (mad 3.5, iqr 1.5, adjbox 1.5, "
                    "sigma_clip 3, huber k 1.345)")
+    s.add_argument("--family", "-f", metavar="F", choices=FIT_FAMILIES,
+                   help="method fit: the family fitted (default normal; "
+                   + ", ".join(FIT_FAMILIES) + ")")
     s.add_argument("--ci", default="auto", choices=("auto", "bootstrap", "none"),
                    help="the interval: analytic where there is one (auto), bootstrap, none")
     s.add_argument("--confidence", type=float, default=0.95, help="interval level")
