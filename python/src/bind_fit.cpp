@@ -215,6 +215,7 @@ ROBSTAT_GLUE_PART(bind_fit)
             const robstat::fit_options o = options_of(fixed, nan, max_iter);
             robstat::batch_options b;
             if (truncation) {
+                b.truncated = true;
                 b.lower = truncation->first;
                 b.upper = truncation->second;
             }

@@ -832,6 +832,7 @@ TEST_CASE("fit: batched truncated segments, rows, errors", "[fit][batched]")
     for (auto& v : x)
         v = std::min(v, 3.0);
     robstat::batch_options b;
+    b.truncated = true;
     b.lower = 0.0;
     b.upper = 3.0;
     const auto rs = robstat::fit_segments(
@@ -848,8 +849,7 @@ TEST_CASE("fit: batched truncated segments, rows, errors", "[fit][batched]")
         nrm[1], robstat::fit_truncated_normal(robstat::make_span(x.data() + 150, 150), 0.0, 3.0)));
 
     // the rows of a 2 x 150 matrix are the same two segments
-    b.lower = -INFINITY;
-    b.upper = INFINITY;
+    b.truncated = false;
     const auto rows = robstat::fit_rows(x.data(), 2, 150, family::gamma, {}, b);
     const auto segs = robstat::fit_segments(
         robstat::make_span(x), robstat::strided_span<double> {}, offsets, family::gamma, {}, b);
@@ -886,6 +886,33 @@ TEST_CASE("fit: batched truncated segments, rows, errors", "[fit][batched]")
     bad.fixed = { { "scale", -1.0 } };
     CHECK_THROWS_AS(
         robstat::fit_segments(xs, none, offsets, family::gamma, bad), std::invalid_argument);
+    // errors of the arguments are thrown, not reported per segment
+    std::vector<double> wneg(300, 1.0);
+    wneg[200] = -1;
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, robstat::make_span(wneg), offsets, family::gamma),
+        Catch::Contains("weights must be finite and >= 0"));
+    auto xi = x;
+    xi[170] = INFINITY;
+    CHECK_THROWS_WITH(robstat::fit_segments(robstat::make_span(xi), none, offsets, family::normal),
+        Catch::StartsWith("segment 1: ") && Catch::Contains("infinite"));
+    robstat::batch_options tb;
+    tb.truncated = true;
+    tb.lower = NAN;
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, offsets, family::normal, {}, tb),
+        Catch::Contains("lower < upper"));
+    tb.lower = 0;
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, offsets, family::gamma, {}, tb),
+        Catch::Contains("not supported"));
+    robstat::fit_options unknown;
+    unknown.fixed = { { "df", 4.0 } };
+    CHECK_THROWS_WITH(robstat::fit_segments(xs, none, offsets, family::normal, unknown),
+        Catch::Contains("no parameter 'df'"));
+    // truncated at (-inf, inf): the truncated fit, as robstat::fit_truncated_normal gives it
+    robstat::batch_options whole;
+    whole.truncated = true;
+    const auto wt = robstat::fit_segments(xs, none, offsets, family::normal, {}, whole);
+    CHECK(same_fit(wt[0],
+        robstat::fit_truncated_normal(robstat::make_span(x.data(), 150), -INFINITY, INFINITY)));
     // NaN under nan_policy::raise is thrown, not reported
     auto xn = x;
     xn[200] = NAN;

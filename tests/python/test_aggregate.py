@@ -620,8 +620,29 @@ def test_fit_method_family_weights_groups_and_errors():
         rs.aggregate(x, method="trim", family="lognormal")
     with pytest.raises(ValueError, match="family must be"):
         rs.aggregate(x, method="fit", family="nope")
-    with pytest.raises(ValueError, match="fewer than 3 values"):
-        rs.aggregate(-x, method="fit", family="lognormal")  # nothing in the support
+    # no fit possible: said, the median, nothing cut
+    with pytest.warns(rs.ConvergenceWarning, match="no lognormal fit .*fewer than 3"):
+        none = rs.aggregate(-x, method="fit", family="lognormal")  # nothing in the support
+    assert none.center == rs.median(-x) and none.fit is None and none.n_low == 0
+    assert np.isnan(none.scale) and np.isnan(none.lower_cut) and not none.labels.any()
+    with pytest.warns(rs.ConvergenceWarning, match="quartiles are equal"):
+        tied = rs.aggregate([1.0] * 10 + [2.0, 3.0], method="fit", family="lognormal")
+    assert tied.center == 1.0
+    with pytest.warns(rs.ConvergenceWarning, match="no lognormal fit .*did not converge"):
+        flat = rs.aggregate([1.0, 1, 1, 1, 1, 2, 3], method="fit", family="lognormal")
+    assert flat.center == 1.0 and flat.fit is None  # the kept values are all 1
+    # one group that cannot be fitted does not stop the others
+    xs = np.concatenate([x[:300], [2.0, 3.0]])
+    gs = np.array([0] * 300 + [1, 1])
+    with pytest.warns(rs.ConvergenceWarning, match="no weibull fit"):
+        gsmall = rs.aggregate(xs, method="fit", family="weibull", groups=gs)
+    assert gsmall[0].fit.converged and gsmall[1].fit is None and gsmall[1].center == 2.5
+    # values outside the support are labelled low (and never kept)
+    xz = np.concatenate([x[:500], [-1.0, 0.0]])
+    rz = rs.aggregate(xz, method="fit", family="weibull")
+    assert rz.labels[-2] == -1 and rz.labels[-1] == -1
+    re_ = rs.aggregate(np.abs(xz), method="fit", family="exponential")
+    assert re_.fit.converged
     assert rs.aggregate(x, method="fit", family="normal").center == \
         rs.aggregate(x, method="fit").center
 

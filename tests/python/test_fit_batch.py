@@ -48,6 +48,9 @@ def test_rows_equal_single_fits(family):
         same(batch[i], single)
         assert batch.params[list(single.params)[-1]][i] == list(single.params.values())[-1]
     same(batch[-1], batch[5])
+    assert len(list(batch)) == 6
+    for r, i in zip(batch, range(6)):
+        same(r, batch[i])
 
 
 @pytest.mark.parametrize("family", ["gamma", "t", "weibull"])
@@ -83,6 +86,13 @@ def test_axes_shapes_strides_and_float32():
         b0[3, 0]
     with pytest.raises(IndexError):
         b0[1]
+    fits = list(b0)  # C order over the (3, 4) shape
+    assert len(fits) == len(b0) == 12
+    same(fits[2 * 4 + 3], b0[2, 3])
+    one = robstat.fit(x[0, :, 0], "normal", axis=0)  # a 1-d sample: shape ()
+    assert one.shape == () and len(one) == 1
+    same(next(iter(one)), robstat.fit(x[0, :, 0], "normal"))
+    assert len(one.to_frame()) == 1
     empty = robstat.fit(np.empty((0, 5)), "normal", axis=1)
     assert empty.shape == (0,) and empty.params["loc"].shape == (0,)
 
@@ -120,6 +130,7 @@ def test_groups_equal_per_group_fits():
     w = rng.integers(1, 3, size=900).astype(float)
     batch = robstat.fit(x, "lognormal", groups=keys, weights=w, workers=2)
     assert list(batch.keys) == ["a", "b", "c"]
+    assert [r.params for r in batch] == [batch[k].params for k in "abc"]
     for k in "abc":
         same(batch[k], robstat.fit(x[keys == k], "lognormal", weights=w[keys == k]))
     with pytest.raises(KeyError):
@@ -188,6 +199,22 @@ def test_argument_errors():
         robstat.fit(x, "normal", axis=1, workers=0)
     with pytest.raises(ValueError, match="fixed scale"):
         robstat.fit(x, "normal", axis=1, fixed={"scale": -1.0})
+    # errors of the arguments raise as for one fit, even when one sample has them
+    w = np.ones(x.shape)
+    w[2, 3] = -1.0
+    with pytest.raises(ValueError, match="weights must be finite and >= 0"):
+        robstat.fit(x, "normal", axis=1, weights=w)
+    xi = x.copy()
+    xi[1, 4] = np.inf
+    with pytest.raises(ValueError, match=r"^slice 1: .*infinite"):
+        robstat.fit(xi, "normal", axis=1)
+    with pytest.raises(ValueError, match="lower < upper"):
+        robstat.fit(x, "normal", axis=1, truncation=(np.nan, np.inf))
+    with pytest.raises(ValueError, match="not supported"):
+        robstat.fit(np.abs(x), "gamma", axis=1, truncation=(0.0, 10.0))
+    # truncation (-inf, inf) is the truncated fit, as for one sample
+    same(robstat.fit(x, "normal", axis=1, truncation=(-np.inf, np.inf))[1],
+         robstat.fit(x[1], "normal", truncation=(-np.inf, np.inf)))
 
 
 def test_t_line_search_past_df_zero_is_rejected_not_raised():

@@ -39,7 +39,7 @@ template <class F> std::size_t run_blocks(std::size_t n_lanes, std::size_t n_thr
     for (; started < n_threads; ++started) {
         try {
             threads.emplace_back(block, started);
-        } catch (const std::system_error&) { // out of threads: do the rest here
+        } catch (...) { // out of threads (system_error) or memory: do the rest here
             break;
         }
     }

@@ -20,9 +20,11 @@ namespace robstat {
 
 /// How robstat::fit_segments runs; the fits themselves follow fit_options.
 struct batch_options {
-    /// Truncation shared by every segment: each is fitted as a sample known to
-    /// lie in [lower, upper] (the default: none). Families as for censored
-    /// samples (censoring_supported); the normal uses fit_truncated_normal.
+    /// Truncation shared by every segment: when `truncated`, each is fitted as
+    /// a sample known to lie in [lower, upper] (lower < upper; infinite bounds
+    /// for one side). Families as for censored samples (censoring_supported);
+    /// the normal uses fit_truncated_normal, as robstat::fit does.
+    bool truncated = false;
     double lower = -INFINITY;
     double upper = INFINITY;
     /// false: a segment that cannot be fitted (too few values, constant data,
@@ -60,7 +62,7 @@ namespace detail::fit {
         const fit_options& o, const batch_options& b)
     {
         const bool weighted = w.data != nullptr;
-        if (b.lower > -INFINITY || b.upper < INFINITY) {
+        if (b.truncated) {
             if (f == family::normal)
                 return weighted ? fit_truncated_normal(x, w, b.lower, b.upper, o)
                                 : fit_truncated_normal(x, b.lower, b.upper, o);
@@ -80,10 +82,11 @@ namespace detail::fit {
 /// x[offsets[i+1] - 1] (offsets nondecreasing, the last <= x.size; the rows of
 /// an m x n matrix: offsets 0, n, 2n, ..., mn). `w`: frequency weights aligned
 /// with x, or an empty span for none. Returns one fit_result per segment, in
-/// order. Throws std::invalid_argument for invalid offsets or weights, and
-/// what robstat::fit throws when b.raise_errors or when no segment can be
-/// fitted (the message names the segment); std::domain_error on NaN under
-/// nan_policy::raise.
+/// order. Throws std::invalid_argument for invalid offsets, weights, fixed
+/// parameters or truncation and for +-inf in x (errors of the arguments, as
+/// robstat::fit throws them), and what robstat::fit throws for a sample when
+/// b.raise_errors or when no segment can be fitted (the message names the
+/// segment); std::domain_error on NaN under nan_policy::raise.
 template <class T>
 std::vector<fit_result> fit_segments(strided_span<T> x, strided_span<double> w,
     const std::vector<std::size_t>& offsets, family f, const fit_options& o = {},
@@ -102,12 +105,33 @@ std::vector<fit_result> fit_segments(strided_span<T> x, strided_span<double> w,
             + " values)");
     if (w.data && w.size != x.size)
         throw std::invalid_argument("fit_segments: weights must have the same length as x");
+    // errors of the arguments, not of one sample: thrown, not reported per segment
+    detail::fit::check_fixed(f, o);
+    if (b.truncated) {
+        if (!(b.lower < b.upper))
+            throw std::invalid_argument("fit_segments: truncation needs lower < upper (got "
+                + detail::format_value(b.lower) + ", " + detail::format_value(b.upper) + ")");
+        if (f != family::normal && !censoring_supported(f))
+            throw std::invalid_argument(std::string("fit(") + info(f).name
+                + "): truncated data are not supported for this family yet (supported: "
+                  "normal, lognormal, exponential, weibull, logistic, cauchy)");
+    }
+    for (std::size_t i = 0; w.data && i < w.size; ++i)
+        if (!std::isfinite(w[i]) || w[i] < 0)
+            throw std::invalid_argument(
+                "weights must be finite and >= 0 (got " + detail::format_value(w[i]) + ")");
+    for (std::size_t seg = 0; seg + 1 < offsets.size(); ++seg)
+        for (std::size_t i = offsets[seg]; i < offsets[seg + 1]; ++i)
+            if (std::isinf(static_cast<double>(x[i])))
+                throw std::invalid_argument("segment " + std::to_string(seg)
+                    + ": fit: the input contains infinite values; a distribution cannot be "
+                      "fitted to them (remove or censor them)");
     const std::size_t m = offsets.size() - 1;
     std::vector<fit_result> out(m);
     std::vector<char> failed(m, 0);
     const auto part = [](auto s, std::size_t from, std::size_t len) {
-        if (!s.data)
-            return s;
+        if (!s.data || len == 0) // (no pointer past the end for an empty segment)
+            return decltype(s) { s.data, 0, s.stride };
         return make_span(s.data + static_cast<std::ptrdiff_t>(from) * s.stride, len, s.stride);
     };
     detail::run_blocks(m, b.threads, [&](std::size_t begin, std::size_t end) {

@@ -298,6 +298,28 @@ namespace detail::fit {
         return d.wmean([&](double x) { return std::fabs(x - center); });
     }
 
+    /// Throws std::invalid_argument ("fit(f): ...") for a fixed parameter f
+    /// does not have, or a value it cannot take (not finite; <= 0 for a scale
+    /// or shape other than genpareto's c).
+    inline void check_fixed(family f, const fit_options& o)
+    {
+        const auto& fi = info(f);
+        for (const auto& [name, value] : o.fixed) {
+            const int i = param_index(f, name);
+            if (i < 0) {
+                std::string names;
+                for (std::size_t j = 0; j < fi.k; ++j)
+                    names += std::string(j ? ", " : "") + fi.params[j];
+                fail(f, "no parameter '" + name + "' to fix (parameters: " + names + ")");
+            }
+            if (!std::isfinite(value))
+                fail(f, "fixed " + name + " must be finite");
+            const bool any_sign = i == fi.loc_index || (f == family::genpareto && i == 0);
+            if (!any_sign && !(value > 0))
+                fail(f, "fixed " + name + " must be > 0 (got " + format_value(value) + ")");
+        }
+    }
+
     inline fit_result fit_sample(const sample& d, family f, const fit_options& o)
     {
         const auto& fi = info(f);
@@ -310,19 +332,9 @@ namespace detail::fit {
         vec3 p = vec3::Zero();
         if (fi.loc_fixed_by_default)
             fx[static_cast<std::size_t>(fi.loc_index)] = true;
+        check_fixed(f, o);
         for (const auto& [name, value] : o.fixed) {
             const int i = param_index(f, name);
-            if (i < 0) {
-                std::string names;
-                for (std::size_t j = 0; j < k; ++j)
-                    names += std::string(j ? ", " : "") + fi.params[j];
-                fail(f, "no parameter '" + name + "' to fix (parameters: " + names + ")");
-            }
-            if (!std::isfinite(value))
-                fail(f, "fixed " + name + " must be finite");
-            const bool any_sign = i == fi.loc_index || (f == family::genpareto && i == 0);
-            if (!any_sign && !(value > 0))
-                fail(f, "fixed " + name + " must be > 0 (got " + format_value(value) + ")");
             fx[static_cast<std::size_t>(i)] = true;
             p[i] = value;
         }

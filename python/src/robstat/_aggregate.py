@@ -591,41 +591,65 @@ def _aggregate_fit_family(a: np.ndarray, v: np.ndarray, vw: np.ndarray | None,
 
     import scipy.stats
 
-    from ._api import quantile
+    from ._api import _caller_stacklevel, median, quantile
     from ._fit import _FAMILY_INFO
     from ._fit import fit as _fit
     from ._mest import ConvergenceWarning
 
     positive = bool(_FAMILY_INFO[family][4])
+    # the support of the positive families (loc fixed at 0): x > 0, the exponential's x >= 0
+    support = (v >= 0 if family == "exponential" else v > 0) if positive else \
+        np.ones(v.shape, dtype=bool)
     p_tail = float(scipy.stats.norm.sf(t))
     q1, q3 = (float(q) for q in (quantile(v, [0.25, 0.75]) if vw is None
                                  else quantile(v, [0.25, 0.75], weights=vw)))
     lo, hi = (max(q1, 0.0) if positive else q1), q3
-    res = None
+    res = None  # the last converged fit; (lo, hi) are its quantiles once there is one
     kept = None
-    for _ in range(FIT_MAX_ROUNDS + 1):
-        new_kept = (v >= lo) & (v <= hi) & ((v > 0) if positive else True)
+    why = ""
+    for _ in range(FIT_MAX_ROUNDS):
+        new_kept = (v >= lo) & (v <= hi) & support
         if kept is not None and np.array_equal(new_kept, kept):
             break
-        kept = new_kept
-        if np.count_nonzero(kept) < 3 or not lo < hi:
-            raise ValueError(f"method='fit', family={family!r}: fewer than 3 values between "
-                             f"the cuts [{lo!r}, {hi!r}]: no {family} fit (too few values, "
-                             "or data outside the family's support)")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            res = _fit(v[kept], family, truncation=(lo, hi),
-                       weights=None if vw is None else vw[kept])
-        if not res.converged:
-            warnings.warn(f"method='fit': the truncated {family} fit did not converge "
-                          f"({res.message}); the result is that of the last round",
-                          ConvergenceWarning, stacklevel=4)
+        if np.count_nonzero(new_kept) < 3:
+            why = (f"fewer than 3 values between the cuts [{lo!r}, {hi!r}] in the "
+                   f"{family}'s support")
             break
+        if not lo < hi:
+            why = f"the quartiles are equal ({lo!r}): no spread to fit"
+            break
+        kept = new_kept
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                r = _fit(v[kept], family, truncation=(lo, hi),
+                         weights=None if vw is None else vw[kept])
+        except ValueError as e:  # e.g. the kept values are constant
+            why = str(e)
+            break
+        if not r.converged:
+            why = f"the truncated {family} fit did not converge ({r.message})"
+            break
+        res = r
         d = getattr(scipy.stats, res.scipy_name)(**res.params)
         lo, hi = float(d.ppf(p_tail)), float(d.ppf(1.0 - p_tail))
-    assert res is not None
+    else:
+        why = f"the kept set did not settle in {FIT_MAX_ROUNDS} rounds"
+    if res is None:  # no fit at all: say so, cut nothing
+        warnings.warn(f"method='fit', family={family!r}: no {family} fit ({why}); the "
+                      "centre is the median and nothing is cut", ConvergenceWarning,
+                      stacklevel=_caller_stacklevel())
+        med0 = float(median(v) if vw is None else median(v, weights=vw))
+        return Aggregate(center=med0, scale=math.nan, ci=(math.nan, math.nan),
+                         lower_cut=math.nan, upper_cut=math.nan, n=int(v.size),
+                         n_kept=int(v.size), n_low=0, n_high=0,
+                         labels=labels.reshape(a.shape), method="fit",
+                         confidence=confidence, fit=None, _x=a)
+    if why:
+        warnings.warn(f"method='fit', family={family!r}: {why}; the result is that of the "
+                      "last round", ConvergenceWarning, stacklevel=_caller_stacklevel())
     fitted = res
-    lab = np.where(v > hi, 1, np.where(v < lo, -1, 0)).astype(np.int8)
+    lab = np.where(v > hi, 1, np.where((v < lo) | ~support, -1, 0)).astype(np.int8)
     labels[use] = lab
     n_low, n_high = int(np.count_nonzero(lab < 0)), int(np.count_nonzero(lab > 0))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import operator
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,15 @@ class FitBatch:
         return tuple(self.loglik.shape)
 
     def __len__(self) -> int:
-        return int(self.loglik.shape[0]) if self.loglik.ndim else 1
+        """The number of fits (every slice or group)."""
+        return int(self.loglik.size)
+
+    def __iter__(self) -> Iterator[FitResult]:
+        """The :class:`FitResult` of every fit: the groups in key order, the slices in C
+        order of :attr:`shape`."""
+        if self.keys is not None:
+            return (self._at((g,)) for g in range(len(self.keys)))
+        return (self._at(i) for i in np.ndindex(*self.shape))
 
     def _index(self, key: Any) -> tuple[int, ...]:
         if self.keys is not None:
@@ -91,7 +100,9 @@ class FitBatch:
         return tuple(out)
 
     def __getitem__(self, key: Any) -> FitResult:
-        i = self._index(key)
+        return self._at(self._index(key))
+
+    def _at(self, i: tuple[int, ...]) -> FitResult:
         names = list(self.params)
         return _result({
             "family": self.family, "names": names,
@@ -116,8 +127,8 @@ class FitBatch:
             index = (self.keys if isinstance(self.keys, pd.Index)
                      else pd.Index(self.keys, name=self.key_names[0] if self.key_names
                                    else "group"))
-        elif len(self.shape) == 1:
-            index = pd.RangeIndex(self.shape[0], name="index")
+        elif len(self.shape) <= 1:
+            index = pd.RangeIndex(self.shape[0] if self.shape else 1, name="index")
         else:
             index = pd.MultiIndex.from_tuples(list(np.ndindex(*self.shape)),
                                               names=[f"i{d}" for d in range(len(self.shape))])
