@@ -78,13 +78,14 @@ namespace detail::fit {
 
 } // namespace detail::fit
 
-/// Fits family f to each segment of x: segment i holds x[offsets[i]] ..
-/// x[offsets[i+1] - 1] (offsets nondecreasing, the last <= x.size; the rows of
-/// an m x n matrix: offsets 0, n, 2n, ..., mn). `w`: frequency weights aligned
-/// with x, or an empty span for none. Returns one fit_result per segment, in
-/// order. Throws std::invalid_argument for invalid offsets, weights, fixed
-/// parameters or truncation and for +-inf in x (errors of the arguments, as
-/// robstat::fit throws them), and what robstat::fit throws for a sample when
+/// Fits family f to each segment of x: segment i holds the values at the
+/// positions offsets[i] <= j < offsets[i+1] (offsets nondecreasing, the last
+/// at most x.size; the rows of an m x n matrix: offsets 0, n, 2n and so on up
+/// to m n). `w`: frequency weights aligned with x, or an empty span for
+/// none. Returns one fit_result per segment, in order. Throws
+/// std::invalid_argument for invalid offsets, weights, fixed parameters or
+/// truncation and for +-inf in x (errors of the arguments, as robstat::fit
+/// throws them), and what robstat::fit throws for a sample when
 /// b.raise_errors or when no segment can be fitted (the message names the
 /// segment); std::domain_error on NaN under nan_policy::raise.
 template <class T>
