@@ -37,21 +37,26 @@ py::dict to_dict(const robstat::fit_result& r)
     return out;
 }
 
+/// A 1-d array as a strided_span (the array keeps the data alive); `what`
+/// names the function in the internal error.
+template <class T>
+robstat::strided_span<T> span_1d(const py::array_t<T, py::array::forcecast>& a, const char* what)
+{
+    if (!a || a.ndim() != 1)
+        throw std::invalid_argument(std::string("internal: ") + what + " expects 1-d arrays");
+    return robstat::make_span(a.data(), static_cast<std::size_t>(a.shape(0)),
+        a.strides(0) / static_cast<py::ssize_t>(sizeof(T)));
+}
+
 template <class T>
 robstat::fit_result fit_typed(const py::array& a, const std::optional<py::array>& w,
     robstat::family fam, const robstat::fit_options& o, const double* bounds)
 {
     const auto x = py::array_t<T, py::array::forcecast>::ensure(a);
-    if (!x || x.ndim() != 1)
-        throw std::invalid_argument("internal: fit expects a 1-d array");
-    const auto xs = robstat::make_span(x.data(), static_cast<std::size_t>(x.shape(0)),
-        x.strides(0) / static_cast<py::ssize_t>(sizeof(T)));
+    const auto xs = span_1d(x, "fit");
     if (w) {
         const auto wa = py::array_t<double, py::array::forcecast>::ensure(*w);
-        if (!wa || wa.ndim() != 1)
-            throw std::invalid_argument("internal: fit expects 1-d weights");
-        const auto ws = robstat::make_span(wa.data(), static_cast<std::size_t>(wa.shape(0)),
-            wa.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+        const auto ws = span_1d(wa, "fit");
         py::gil_scoped_release nogil;
         if (bounds)
             return robstat::fit_truncated_normal(xs, ws, bounds[0], bounds[1], o);
@@ -168,12 +173,7 @@ ROBSTAT_GLUE_PART(bind_fit)
             const auto fam = robstat::parse_family(family);
             const robstat::fit_options o = options_of(fixed, nan, max_iter);
             using arr = py::array_t<double, py::array::forcecast>;
-            const auto span = [](const arr& a) {
-                if (!a || a.ndim() != 1)
-                    throw std::invalid_argument("internal: fit_censored expects 1-d arrays");
-                return robstat::make_span(a.data(), static_cast<std::size_t>(a.shape(0)),
-                    a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
-            };
+            const auto span = [](const arr& a) { return span_1d(a, "fit_censored"); };
             const arr ax = arr::ensure(x), al = arr::ensure(left), ar = arr::ensure(right),
                       alo = arr::ensure(lo), ahi = arr::ensure(hi);
             robstat::censored_sample<double> s;
@@ -224,18 +224,12 @@ ROBSTAT_GLUE_PART(bind_fit)
             const auto run = [&](auto tag) {
                 using T = decltype(tag);
                 const auto x = py::array_t<T, py::array::forcecast>::ensure(a);
-                if (!x || x.ndim() != 1)
-                    throw std::invalid_argument("internal: fit_batch expects a 1-d array");
-                const auto xs = robstat::make_span(x.data(), static_cast<std::size_t>(x.shape(0)),
-                    x.strides(0) / static_cast<py::ssize_t>(sizeof(T)));
+                const auto xs = span_1d(x, "fit_batch");
                 py::array_t<double, py::array::forcecast> wa;
                 robstat::strided_span<double> ws {};
                 if (w) {
                     wa = py::array_t<double, py::array::forcecast>::ensure(*w);
-                    if (!wa || wa.ndim() != 1)
-                        throw std::invalid_argument("internal: fit_batch expects 1-d weights");
-                    ws = robstat::make_span(wa.data(), static_cast<std::size_t>(wa.shape(0)),
-                        wa.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+                    ws = span_1d(wa, "fit_batch");
                 }
                 b.threads = plan_threads(m, m ? xs.size / m : 0, workers, cost_fit);
                 py::gil_scoped_release nogil;
@@ -259,10 +253,7 @@ ROBSTAT_GLUE_PART(bind_fit)
             const auto run_gof = [&](auto tag) {
                 using T = decltype(tag);
                 const auto x = py::array_t<T, py::array::forcecast>::ensure(a);
-                if (!x || x.ndim() != 1)
-                    throw std::invalid_argument("internal: gof expects a 1-d array");
-                const auto xs = robstat::make_span(x.data(), static_cast<std::size_t>(x.shape(0)),
-                    x.strides(0) / static_cast<py::ssize_t>(sizeof(T)));
+                const auto xs = span_1d(x, "gof");
                 py::gil_scoped_release nogil;
                 return robstat::gof(xs, f, o);
             };
